@@ -1,0 +1,126 @@
+import { ConfigError } from './errors';
+import { API_FORMATS, type ApiFormat } from './events/types';
+
+/** Everything the functions read from the environment, parsed once (design.md, "Environment"). */
+export interface Config {
+  /** PostgreSQL connection string; unset means the embedded PGlite store in `pgliteDir`. */
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  credentials: { secretId: string | undefined; secretKey: string | undefined; sessionToken: string | undefined };
+  vodEndpoint: string;
+  vodApi: ApiFormat;
+  subAppId: number | undefined;
+  maxQps: number;
+  drainConcurrency: number;
+  drainMaxBatches: number;
+  /** Explicit wall-clock budget; `undefined` means "the SCF context's remaining time less a margin". */
+  drainBudgetMs: number | undefined;
+  /** Accepted callback sign keys (one, or two while rotating); empty means callbacks are unauthenticated. */
+  callbackSignKeys: string[];
+  callbackMaxBodyBytes: number;
+}
+
+export const DEFAULTS = {
+  pgliteDir: '.data/pglite',
+  vodEndpoint: 'https://vod.tencentcloudapi.com',
+  vodApi: 'v3',
+  maxQps: 90,
+  drainConcurrency: 4,
+  drainMaxBatches: 200,
+  callbackMaxBodyBytes: 1_048_576,
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads one variable at a time and collects every problem, so one start reports them all. */
+class EnvReader {
+  readonly problems: { variable: string; problem: string }[] = [];
+  constructor(private readonly env: Env) {}
+
+  text(variable: string): string | undefined {
+    const value = this.env[variable]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  integer(variable: string, range: { min: number; max: number }): number | undefined {
+    const raw = this.text(variable);
+    if (raw === undefined) return undefined;
+    const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+      this.problems.push({
+        variable,
+        problem: `expected a whole number from ${range.min} to ${range.max}, got "${raw}"`,
+      });
+      return undefined;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(variable: string, allowed: readonly T[]): T | undefined {
+    const raw = this.text(variable);
+    if (raw === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push({ variable, problem: `expected one of ${allowed.join(' | ')}, got "${raw}"` });
+    return undefined;
+  }
+
+  url(variable: string, schemes: readonly string[]): string | undefined {
+    const raw = this.text(variable);
+    if (raw === undefined) return undefined;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !schemes.includes(parsed.protocol)) {
+      this.problems.push({ variable, problem: `expected a URL starting with ${schemes.join(' or ')}, got "${redact(raw)}"` });
+      return undefined;
+    }
+    return raw;
+  }
+
+  keyList(variable: string): string[] {
+    const raw = this.text(variable);
+    if (raw === undefined) return [];
+    const keys = raw.split(',').map((key) => key.trim());
+    if (keys.length > 2 || keys.some((key) => key === '')) {
+      this.problems.push({ variable, problem: 'expected one key, or two keys separated by a comma while rotating' });
+      return [];
+    }
+    return keys;
+  }
+}
+
+/** Connection strings carry passwords; error messages must not. */
+const redact = (raw: string): string => raw.replace(/\/\/[^@/]*@/, '//***@');
+
+/** Parses the environment table once; throws one `ConfigError` naming every bad variable. */
+export function loadConfig(env: Env): Config {
+  const read = new EnvReader(env);
+  const secretId = read.text('TENCENTCLOUD_SECRETID');
+  const secretKey = read.text('TENCENTCLOUD_SECRETKEY');
+  if ((secretId === undefined) !== (secretKey === undefined)) {
+    read.problems.push({
+      variable: secretId === undefined ? 'TENCENTCLOUD_SECRETID' : 'TENCENTCLOUD_SECRETKEY',
+      problem: 'TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY must be set together',
+    });
+  }
+  const config: Config = {
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    pgliteDir: read.text('PGLITE_DIR') ?? DEFAULTS.pgliteDir,
+    credentials: { secretId, secretKey, sessionToken: read.text('TENCENTCLOUD_SESSIONTOKEN') },
+    vodEndpoint: read.url('VOD_ENDPOINT', ['http:', 'https:']) ?? DEFAULTS.vodEndpoint,
+    vodApi: read.oneOf('VOD_API', API_FORMATS) ?? DEFAULTS.vodApi,
+    subAppId: read.integer('VOD_SUBAPP_ID', { min: 1, max: 2 ** 53 - 1 }),
+    maxQps: read.integer('VOD_MAX_QPS', { min: 1, max: 1000 }) ?? DEFAULTS.maxQps,
+    drainConcurrency: read.integer('DRAIN_CONCURRENCY', { min: 1, max: 64 }) ?? DEFAULTS.drainConcurrency,
+    drainMaxBatches: read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ?? DEFAULTS.drainMaxBatches,
+    drainBudgetMs: read.integer('DRAIN_BUDGET_MS', { min: 1, max: 24 * 3600 * 1000 }),
+    callbackSignKeys: read.keyList('VOD_CALLBACK_SIGN_KEY'),
+    callbackMaxBodyBytes:
+      read.integer('CALLBACK_MAX_BODY_BYTES', { min: 1024, max: 64 * 1_048_576 }) ?? DEFAULTS.callbackMaxBodyBytes,
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

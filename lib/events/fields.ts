@@ -1,0 +1,29 @@
+import { safeText } from './safe-payload';
+
+/** Readers that turn whatever sits in a payload field into a column value, or `null`. */
+export type Json = Record<string, unknown>;
+
+export const asObject = (value: unknown): Json | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+
+/** Non-empty strings, and finite numbers (VOD ids are sometimes numeric in old payloads). */
+export function asText(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : safeText(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Integers that fit the `integer` column, also from decimal strings ("0", "-1"). */
+export function asInt(value: unknown): number | null {
+  const number = typeof value === 'string' && /^\s*-?\d{1,10}\s*$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isInteger(number) && number >= INT32_MIN && number <= INT32_MAX
+    ? number
+    : null;
+}
+
+export const firstOf = <T>(...values: (T | null)[]): T | null => values.find((value) => value !== null) ?? null;
+
+export const firstElement = (value: unknown): unknown => (Array.isArray(value) ? value[0] : undefined);

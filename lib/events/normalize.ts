@@ -1,0 +1,96 @@
+import { dedupeKey } from './dedupe-key';
+import { asInt, asObject, asText, firstElement, firstOf, type Json } from './fields';
+import { safePayload, safeText } from './safe-payload';
+import { ApiFormat, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
+import { findV3Body } from './v3-bodies';
+
+type Extracted = Omit<NormalizedEvent, 'id' | 'source' | 'payload'>;
+
+const NO_FIELDS = { taskId: null, fileId: null, status: null, errCode: null, message: null, fileUrl: null };
+
+/** Fields of a v3 body (`*Task` types of the SDK), wherever each type keeps them. */
+function fromV3(content: Json, eventType: string): Extracted {
+  const body = findV3Body(content, eventType) ?? {};
+  const input = asObject(body.Input) ?? {};
+  const output = asObject(body.Output) ?? {};
+  const media = asObject(body.MediaBasicInfo) ?? {};
+  return {
+    eventType: safeText(eventType),
+    apiFormat: ApiFormat.v3,
+    taskId: firstOf(asText(body.TaskId), asText(body.ProcedureTaskId)),
+    fileId: firstOf(
+      asText(body.FileId),
+      asText(firstElement(body.FileIdSet)),
+      asText(output.FileId),
+      asText(input.FileId),
+    ),
+    status: asText(body.Status),
+    errCode: asInt(body.ErrCode),
+    message: asText(body.Message),
+    fileUrl: firstOf(asText(body.FileUrl), asText(output.FileUrl), asText(media.MediaUrl), asText(output.Url)),
+  };
+}
+
+/** 2017 API / callback version 4.0: `{version, eventType, data}`; `data.status` is a task state or an error code. */
+function fromV2(content: Json, eventType: string): Extracted {
+  const data = asObject(content.data) ?? {};
+  const firstFile = asObject(firstElement(data.fileInfo)) ?? {};
+  return {
+    eventType: safeText(eventType),
+    apiFormat: ApiFormat.v2,
+    taskId: firstOf(asText(data.vodTaskId), asText(data.taskId), asText(data.vod_task_id)),
+    fileId: firstOf(asText(data.fileId), asText(firstFile.fileId)),
+    status: typeof data.status === 'string' ? asText(data.status) : null,
+    errCode: firstOf(asInt(data.errCode), typeof data.status === 'number' ? asInt(data.status) : null),
+    message: asText(data.message),
+    fileUrl: firstOf(asText(data.fileUrl), asText(firstFile.fileUrl)),
+  };
+}
+
+/** `PullVodEvent`: `{status, message, task, data:{vod_task_id}}`; the task names the event. */
+function fromV2Legacy(content: Json, task: string): Extracted {
+  const data = asObject(content.data) ?? {};
+  return {
+    ...NO_FIELDS,
+    eventType: safeText(task),
+    apiFormat: ApiFormat.v2Legacy,
+    taskId: firstOf(asText(data.vod_task_id), asText(data.vodTaskId)),
+    fileId: firstOf(asText(data.file_id), asText(data.fileId)),
+    errCode: asInt(content.status),
+    message: asText(content.message),
+  };
+}
+
+const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+function extract(content: unknown, arrival: Arrival): Extracted {
+  const object = asObject(content);
+  if (object && nonEmptyString(object.EventType)) return fromV3(object, object.EventType);
+  if (object && nonEmptyString(object.eventType)) return fromV2(object, object.eventType);
+  if (object && nonEmptyString(object.task) && ('data' in object || 'status' in object)) {
+    return fromV2Legacy(object, object.task);
+  }
+  return { ...NO_FIELDS, eventType: UNKNOWN_EVENT_TYPE, apiFormat: arrival.api ?? ApiFormat.v3 };
+}
+
+/** The delivery handle is not part of what is stored; the rest is kept exactly as received. */
+function withoutHandle(content: unknown): unknown {
+  const object = asObject(content);
+  if (!object || !('EventHandle' in object || 'msgHandle' in object)) return content;
+  const { EventHandle: _handle, msgHandle: _msgHandle, ...rest } = object;
+  return rest;
+}
+
+/**
+ * The normalized form of one event content of any generation, as it arrived. Never throws:
+ * content of no known shape becomes an `Unknown` event carrying the raw payload, so nothing
+ * that reaches us is dropped.
+ */
+export function normalize(content: unknown, arrival: Arrival): NormalizedEvent {
+  return {
+    id: dedupeKey(content),
+    source: arrival.source,
+    payload: safePayload(withoutHandle(content)),
+    ...extract(content, arrival),
+  };
+}

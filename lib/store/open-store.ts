@@ -1,0 +1,31 @@
+import { createEventStore, type EventStore } from './event-store';
+import { openPostgres } from './postgres-client';
+import { migrate } from './schema';
+import type { SqlClient } from './sql-client';
+import { toStoreError } from './store-errors';
+
+export interface StoreLocation {
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+}
+
+/** The driver for a location: PostgreSQL when a URL is given, else embedded PGlite (loaded only then). */
+export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
+  if (location.databaseUrl) return openPostgres(location.databaseUrl);
+  const { openPglite } = await import('./pglite-client');
+  return openPglite(location.pgliteDir);
+}
+
+/** Opens the store and makes sure its table exists; failures come out as `StoreError`. */
+export async function openEventStore(location: StoreLocation): Promise<EventStore> {
+  const sql = await openSqlClient(location).catch((error: unknown) => {
+    throw toStoreError(error, 'opening the store');
+  });
+  try {
+    await migrate(sql);
+  } catch (error) {
+    await sql.close().catch(() => {});
+    throw toStoreError(error, 'creating the vod_events table');
+  }
+  return createEventStore(sql);
+}

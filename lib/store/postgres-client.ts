@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+import type { SqlClient } from './sql-client';
+
+export interface PostgresOptions {
+  /** Connections in the pool. SCF runs one invocation per instance, so a couple suffice. */
+  max?: number;
+}
+
+/**
+ * A pooled client for a PostgreSQL server, meant to live at module scope and be reused by warm
+ * invocations. Idle connections close after 20 s so a frozen SCF instance does not come back to
+ * sockets the server or a NAT has long dropped; type fetching is off to save a round trip at
+ * cold start (the store sends and reads only text, integers and JSON text).
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): SqlClient {
+  const sql = postgres(url, {
+    max: options.max ?? 2,
+    idle_timeout: 20,
+    connect_timeout: 5,
+    max_lifetime: 600,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'vod-events', statement_timeout: 15_000 },
+  });
+  return {
+    driver: 'postgres',
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
+    exec: async (script) => {
+      await sql.unsafe(script).simple();
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,38 @@
+import type { SqlClient } from './sql-client';
+
+/** Any fixed number: it only has to be the same for every process migrating this database. */
+const MIGRATION_LOCK_ID = 0x766f6465; // "vode"
+
+/**
+ * Creates `vod_events` and its indexes if missing. Idempotent, and safe when two cold starts race:
+ * the transaction-scoped advisory lock makes the second wait and then find everything in place
+ * (bare `CREATE TABLE IF NOT EXISTS` can still fail on a race in pg_type).
+ */
+export const SCHEMA_SQL = `
+SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID});
+CREATE TABLE IF NOT EXISTS vod_events (
+  id                text PRIMARY KEY,
+  event_type        text NOT NULL,
+  api_format        text NOT NULL CHECK (api_format IN ('v3', 'v2', 'v2-legacy')),
+  source            text NOT NULL CHECK (source IN ('pull', 'callback')),
+  task_id           text,
+  file_id           text,
+  status            text,
+  err_code          integer,
+  message           text,
+  file_url          text,
+  first_received_at timestamptz NOT NULL,
+  last_received_at  timestamptz NOT NULL,
+  delivery_count    integer NOT NULL DEFAULT 1,
+  payload           jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS vod_events_first_received_at ON vod_events (first_received_at);
+CREATE INDEX IF NOT EXISTS vod_events_event_type ON vod_events (event_type, first_received_at);
+CREATE INDEX IF NOT EXISTS vod_events_task_id ON vod_events (task_id) WHERE task_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS vod_events_file_id ON vod_events (file_id) WHERE file_id IS NOT NULL;
+`;
+
+export async function migrate(sql: SqlClient): Promise<void> {
+  // One script is one implicit transaction, so the advisory lock is held until it ends.
+  await sql.exec(SCHEMA_SQL);
+}

@@ -1,0 +1,10 @@
+/** The little of a PostgreSQL driver the store needs; `postgres` and PGlite both sit behind it. */
+export interface SqlClient {
+  /** One statement with `$n` parameters; resolves to its rows. */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Several statements without parameters, sent as one script (one implicit transaction). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+  /** `postgres` or `pglite`, for logs and figures. */
+  readonly driver: 'postgres' | 'pglite';
+}
