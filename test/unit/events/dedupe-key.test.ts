@@ -9,14 +9,13 @@ import { randomJson, seededRandom } from '../../helpers/random-json';
 function shuffleAndPad(value: unknown, random: () => number): unknown {
   if (Array.isArray(value)) return value.map((item) => shuffleAndPad(item, random));
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value).map(([key, child]) => [key, shuffleAndPad(child, random)] as const);
+  const entries: [string, unknown][] = Object.entries(value).map(([key, child]) => [key, shuffleAndPad(child, random)]);
   for (let i = entries.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [entries[i], entries[j]] = [entries[j]!, entries[i]!];
   }
-  const padded: [string, unknown][] = [...entries];
-  if (random() < 0.5) padded.push([`padding${Math.floor(random() * 1000)}`, null]);
-  return Object.fromEntries(padded);
+  if (random() < 0.5) entries.push([`padding${Math.floor(random() * 1000)}`, null]);
+  return Object.fromEntries(entries);
 }
 
 describe('dedupeKey', () => {

@@ -1,0 +1,59 @@
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { ConfigError } from './errors';
+import { jsonLineLogger, type Logger } from './log';
+import type { EventStore } from './store/event-store';
+import { openEventStore } from './store/open-store';
+
+/**
+ * The one place that wires real dependencies. Functions build it once at module scope, so warm
+ * invocations reuse the store's connection pool.
+ */
+export interface Runtime {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  /**
+   * The store, opened (and its table created) on first use. A failed open is not cached: the
+   * next call tries again, so a database that was down at cold start is picked up once it is back.
+   */
+  store(): Promise<EventStore>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Functions on SCF set this: the embedded store would silently lose data on an ephemeral instance. */
+  requireDatabaseUrl?: boolean;
+  log?: Logger;
+  clock?: Clock;
+}
+
+export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+  if (options.requireDatabaseUrl && !config.databaseUrl) {
+    throw new ConfigError([
+      {
+        variable: 'DATABASE_URL',
+        problem:
+          'required on SCF (postgres://user:password@host:5432/db); the embedded PGlite store is only for local runs',
+      },
+    ]);
+  }
+  let opening: Promise<EventStore> | undefined;
+  return {
+    config,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? jsonLineLogger(),
+    store() {
+      opening ??= openEventStore(config).catch((error: unknown) => {
+        opening = undefined;
+        throw error;
+      });
+      return opening;
+    },
+    async close() {
+      const store = await opening?.catch(() => undefined);
+      opening = undefined;
+      await store?.close();
+    },
+  };
+}
