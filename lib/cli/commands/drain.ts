@@ -1,0 +1,36 @@
+import { createPullEventsHandler } from '../../../functions/pull-events/handler';
+import { loadConfig } from '../../config';
+import { jsonLineLogger } from '../../log';
+import { createRuntime } from '../../runtime';
+import { createVodQueueClient } from '../../vod/create-client';
+import { defineCommand } from '../command';
+
+export const drainCommand = defineCommand({
+  name: 'drain',
+  summary: 'run the pull-events function once from the shell',
+  help: `Usage: vod-events drain
+
+Runs the pull-events timer function once: pulls VOD's reliable-notification queue, stores every
+event, confirms what was stored, and prints the summary as JSON. Exit code 1 when events could not
+be stored (they stay in VOD's queue) or the API refused the credentials.
+
+Configuration comes from the environment (see README): TENCENTCLOUD_SECRETID/SECRETKEY,
+VOD_ENDPOINT, VOD_API, VOD_SUBAPP_ID, DRAIN_* and DATABASE_URL (unset: embedded store in PGLITE_DIR).
+Log lines go to stderr.`,
+  options: {},
+  async run() {
+    const runtime = createRuntime(loadConfig(process.env), {
+      log: jsonLineLogger((line) => process.stderr.write(line + '\n')),
+    });
+    const handle = createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock));
+    try {
+      console.log(JSON.stringify(await handle({}), null, 2));
+      return 0;
+    } catch (error) {
+      console.error(`vod-events drain: ${(error as Error).message}`);
+      return 1;
+    } finally {
+      await runtime.close();
+    }
+  },
+});
