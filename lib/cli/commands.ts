@@ -1,4 +1,13 @@
 import type { Command } from './command';
+import { emulatorCommand } from './commands/emulator';
+import { drainCommand } from './commands/drain';
+import { listCommand } from './commands/list';
+import { statsCommand } from './commands/stats';
 
 /** Every `vod-events` subcommand, in the order `--help` lists them. Register new ones here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  emulatorCommand,
+  drainCommand,
+  listCommand,
+  statsCommand,
+];

@@ -153,37 +153,45 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
   }
 
   async function loop(): Promise<void> {
-    for (;;) {
-      if (failure !== undefined) return;
-      if (totals.batches >= limits.maxBatches) return void reasons.push(StopReason.maxBatches);
-      if (clock.now() >= deadline) return void reasons.push(StopReason.budget);
-      totals.batches++;
-      // The handle's 30 s may start as soon as the request is sent: count age from here.
-      const pulledAt = clock.now();
-      let events: PulledEvent[];
-      try {
-        events = await pull();
-      } catch (error) {
-        // A pull cut off by another loop's failure or by the hard deadline leaves its events with VOD.
-        if (stopPulls.signal.aborted) return;
-        // Still failing when the budget ran out (a hang cut off at the hard deadline included).
-        if (isRetryableApiError(error) && clock.now() >= deadline) return void reasons.push(StopReason.budget);
-        return fail(error);
+    // The previous batch's confirm runs while the next pull waits on VOD, so a batch costs one
+    // API latency instead of two; at most one confirm per loop is in flight. `confirm` never rejects.
+    let confirming: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        if (failure !== undefined) return;
+        if (totals.batches >= limits.maxBatches) return void reasons.push(StopReason.maxBatches);
+        if (clock.now() >= deadline) return void reasons.push(StopReason.budget);
+        totals.batches++;
+        // The handle's 30 s may start as soon as the request is sent: count age from here.
+        const pulledAt = clock.now();
+        let events: PulledEvent[];
+        try {
+          events = await pull();
+        } catch (error) {
+          // A pull cut off by another loop's failure leaves its events with VOD.
+          if (stopPulls.signal.aborted) return;
+          // Still failing when the budget ran out (a hang cut off at the hard deadline included).
+          if (isRetryableApiError(error) && clock.now() >= deadline) return void reasons.push(StopReason.budget);
+          return fail(error);
+        }
+        if (events.length === 0) return void reasons.push(StopReason.drained);
+        totals.pulled += events.length;
+        let stored: UpsertResult;
+        try {
+          stored = await storeBatch(events, pulledAt);
+        } catch (error) {
+          totals.unconfirmed += events.length;
+          return fail(error);
+        }
+        totals.inserted += stored.inserted;
+        totals.duplicates += stored.duplicates;
+        const handles = events.map((event) => event.handle).filter((handle) => handle !== '');
+        totals.unconfirmed += events.length - handles.length;
+        await confirming;
+        confirming = confirm(handles, pulledAt);
       }
-      if (events.length === 0) return void reasons.push(StopReason.drained);
-      totals.pulled += events.length;
-      let stored: UpsertResult;
-      try {
-        stored = await storeBatch(events, pulledAt);
-      } catch (error) {
-        totals.unconfirmed += events.length;
-        return fail(error);
-      }
-      totals.inserted += stored.inserted;
-      totals.duplicates += stored.duplicates;
-      const handles = events.map((event) => event.handle).filter((handle) => handle !== '');
-      totals.unconfirmed += events.length - handles.length;
-      await confirm(handles, pulledAt);
+    } finally {
+      await confirming;
     }
   }
 

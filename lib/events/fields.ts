@@ -27,3 +27,22 @@ export function asInt(value: unknown): number | null {
 export const firstOf = <T>(...values: (T | null)[]): T | null => values.find((value) => value !== null) ?? null;
 
 export const firstElement = (value: unknown): unknown => (Array.isArray(value) ? value[0] : undefined);
+
+/** The value at a dotted path (`FileInfoSet.0.Output.FileId`); `undefined` where any step is missing. */
+export function valueAt(root: unknown, path: string): unknown {
+  let value: unknown = root;
+  for (const step of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** The first of `paths` that holds a value `read` accepts. */
+export function firstAt<T>(root: unknown, paths: readonly string[], read: (value: unknown) => T | null): T | null {
+  for (const path of paths) {
+    const value = read(valueAt(root, path));
+    if (value !== null) return value;
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import { dedupeKey } from './dedupe-key';
-import { asInt, asObject, asText, firstElement, firstOf, type Json } from './fields';
+import { asInt, asObject, asText, firstAt, firstElement, firstOf, type Json } from './fields';
 import { safePayload, safeText } from './safe-payload';
 import { ApiFormat, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
 import { findV3Body } from './v3-bodies';
@@ -8,26 +8,56 @@ type Extracted = Omit<NormalizedEvent, 'id' | 'source' | 'payload'>;
 
 const NO_FIELDS = { taskId: null, fileId: null, status: null, errCode: null, message: null, fileUrl: null };
 
+/**
+ * Where the SDK's `*Task` types keep each field, most direct first: results sit in `Output`,
+ * per-file results in `FileInfo`/`FileInfoSet`/`FileInfos`, inputs in `Input`/`InputInfo`.
+ */
+const V3_PATHS = {
+  taskId: ['TaskId', 'ProcedureTaskId'],
+  fileId: [
+    'FileId',
+    'FileIdSet.0',
+    'Output.FileId',
+    'FileInfo.FileId',
+    'FileInfoSet.0.FileId',
+    'FileInfoSet.0.Output.FileId',
+    'Output.FileInfos.0.FileId',
+    'SubTaskSet.0.Output.OutputFiles.0.FileId',
+    'Input.FileId',
+    'InputInfo.FileId',
+    'Input.FileInfos.0.FileId',
+  ],
+  fileUrl: [
+    'FileUrl',
+    'Output.FileUrl',
+    'MediaBasicInfo.MediaUrl',
+    'Output.Url',
+    'FileInfo.FileUrl',
+    'FileInfoSet.0.FileUrl',
+    'FileInfoSet.0.Output.MediaBasicInfo.MediaUrl',
+    'Output.FileInfos.0.FileUrl',
+    'SubTaskSet.0.Output.OutputFiles.0.Url',
+    'ComplexAdaptiveDynamicStreamingTaskResultSet.0.Output.Url',
+    'Input.Url',
+    'InputInfo.Url',
+  ],
+  status: ['Status'],
+  errCode: ['ErrCode', 'FileInfo.ErrCode', 'FileInfoSet.0.ErrCode'],
+  message: ['Message', 'FileInfo.Message', 'FileInfoSet.0.Message'],
+} as const;
+
 /** Fields of a v3 body (`*Task` types of the SDK), wherever each type keeps them. */
 function fromV3(content: Json, eventType: string): Extracted {
   const body = findV3Body(content, eventType) ?? {};
-  const input = asObject(body.Input) ?? {};
-  const output = asObject(body.Output) ?? {};
-  const media = asObject(body.MediaBasicInfo) ?? {};
   return {
     eventType: safeText(eventType),
     apiFormat: ApiFormat.v3,
-    taskId: firstOf(asText(body.TaskId), asText(body.ProcedureTaskId)),
-    fileId: firstOf(
-      asText(body.FileId),
-      asText(firstElement(body.FileIdSet)),
-      asText(output.FileId),
-      asText(input.FileId),
-    ),
-    status: asText(body.Status),
-    errCode: asInt(body.ErrCode),
-    message: asText(body.Message),
-    fileUrl: firstOf(asText(body.FileUrl), asText(output.FileUrl), asText(media.MediaUrl), asText(output.Url)),
+    taskId: firstAt(body, V3_PATHS.taskId, asText),
+    fileId: firstAt(body, V3_PATHS.fileId, asText),
+    status: firstAt(body, V3_PATHS.status, asText),
+    errCode: firstAt(body, V3_PATHS.errCode, asInt),
+    message: firstAt(body, V3_PATHS.message, asText),
+    fileUrl: firstAt(body, V3_PATHS.fileUrl, asText),
   };
 }
 

@@ -1,0 +1,132 @@
+import type { SqlClient } from './sql-client';
+import { toStoreError } from './store-errors';
+
+/** One stored event as read back for people and scripts. */
+export interface StoredEvent {
+  id: string;
+  eventType: string;
+  apiFormat: string;
+  source: string;
+  taskId: string | null;
+  fileId: string | null;
+  status: string | null;
+  errCode: number | null;
+  message: string | null;
+  fileUrl: string | null;
+  firstReceivedAt: Date;
+  lastReceivedAt: Date;
+  deliveryCount: number;
+  payload: unknown;
+}
+
+export interface ListFilter {
+  type?: string;
+  /** Only events first received at or after this instant. */
+  since?: Date;
+  limit: number;
+}
+
+export interface EventStats {
+  total: number;
+  /** Deliveries beyond the first, summed over all events: what deduplication absorbed. */
+  duplicateDeliveries: number;
+  /** When the newest event was first received; `null` for an empty store. */
+  newestAt: Date | null;
+  /** Event count per type and per source, largest first. */
+  byType: Record<string, number>;
+  bySource: Record<string, number>;
+}
+
+/**
+ * Both drivers must return the same JS values, and postgres.js runs without type fetching, so
+ * parameters go in as text and results come out as text, int or JSON text, converted here.
+ */
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+const LIST_SQL = `
+SELECT id, event_type, api_format, source, task_id, file_id, status, err_code, message, file_url,
+       to_char(e.first_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS first_received_at,
+       to_char(e.last_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS last_received_at,
+       delivery_count, payload::text AS payload
+FROM vod_events AS e
+WHERE ($1::text IS NULL OR e.event_type = $1::text)
+  AND ($2::text IS NULL OR e.first_received_at >= $2::text::timestamptz)
+ORDER BY e.first_received_at DESC, e.id
+LIMIT $3::text::int`;
+
+interface ListRow {
+  id: string;
+  event_type: string;
+  api_format: string;
+  source: string;
+  task_id: string | null;
+  file_id: string | null;
+  status: string | null;
+  err_code: number | null;
+  message: string | null;
+  file_url: string | null;
+  first_received_at: string;
+  last_received_at: string;
+  delivery_count: number;
+  payload: string;
+}
+
+/** Stored events, newest first by first receipt. */
+export async function listEvents(sql: SqlClient, filter: ListFilter): Promise<StoredEvent[]> {
+  const rows = await sql
+    .query<ListRow>(LIST_SQL, [filter.type ?? null, filter.since?.toISOString() ?? null, String(filter.limit)])
+    .catch((error: unknown) => {
+      throw toStoreError(error, 'listing events');
+    });
+  return rows.map((row) => ({
+    id: row.id,
+    eventType: row.event_type,
+    apiFormat: row.api_format,
+    source: row.source,
+    taskId: row.task_id,
+    fileId: row.file_id,
+    status: row.status,
+    errCode: row.err_code,
+    message: row.message,
+    fileUrl: row.file_url,
+    firstReceivedAt: new Date(row.first_received_at),
+    lastReceivedAt: new Date(row.last_received_at),
+    deliveryCount: row.delivery_count,
+    payload: JSON.parse(row.payload) as unknown,
+  }));
+}
+
+/**
+ * One statement, so every figure comes from the same snapshot. `grouping()` tells the sets
+ * apart: 1 = per type, 2 = per source, 3 = the whole table (present even when it is empty).
+ */
+const STATS_SQL = `
+SELECT grouping(event_type, source)::int AS level, event_type, source, count(*)::int AS count,
+       coalesce(sum(delivery_count - 1), 0)::int AS duplicates,
+       to_char(max(first_received_at) AT TIME ZONE 'UTC', ${ISO_UTC}) AS newest
+FROM vod_events
+GROUP BY GROUPING SETS ((event_type), (source), ())
+ORDER BY count DESC, event_type, source`;
+
+interface StatsRow {
+  level: 1 | 2 | 3;
+  event_type: string | null;
+  source: string | null;
+  count: number;
+  duplicates: number;
+  newest: string | null;
+}
+
+export async function eventStats(sql: SqlClient): Promise<EventStats> {
+  const rows = await sql.query<StatsRow>(STATS_SQL).catch((error: unknown) => {
+    throw toStoreError(error, 'reading event statistics');
+  });
+  const whole = rows.find((row) => row.level === 3);
+  return {
+    total: whole?.count ?? 0,
+    duplicateDeliveries: whole?.duplicates ?? 0,
+    newestAt: whole?.newest ? new Date(whole.newest) : null,
+    byType: Object.fromEntries(rows.filter((row) => row.level === 1).map((row) => [row.event_type, row.count])),
+    bySource: Object.fromEntries(rows.filter((row) => row.level === 2).map((row) => [row.source, row.count])),
+  };
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { loadConfig } from '../../lib/config';
+import { drain, DrainError } from '../../lib/drain/drain';
+import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { StoreError } from '../../lib/errors';
+import { silentLogger } from '../../lib/log';
+import { systemClock } from '../../lib/clock';
+import { createRuntime } from '../../lib/runtime';
+import { createVodQueueClient } from '../../lib/vod/create-client';
+import { tokenBucket } from '../../lib/vod/rate-limiter';
+import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
+import { v3EventBatch } from '../helpers/v3-event-factory';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('pull-events when the store misbehaves', () => {
+  let server: PostgresServer;
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server.stop();
+    server.remove();
+  });
+
+  const envFor = (extra: Record<string, string> = {}) => ({
+    DATABASE_URL: server.url,
+    VOD_ENDPOINT: emulator.url,
+    TENCENTCLOUD_SECRETID: emulator.credentials[0]!.secretId,
+    TENCENTCLOUD_SECRETKEY: emulator.credentials[0]!.secretKey,
+    DRAIN_BUDGET_MS: '15000',
+    ...extra,
+  });
+  const count = async () => {
+    const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+    try {
+      const [row] = await sql`SELECT count(*)::int AS rows, coalesce(sum(delivery_count), 0)::int AS deliveries FROM vod_events`;
+      return row as { rows: number; deliveries: number };
+    } finally {
+      await sql.end();
+    }
+  };
+
+  it('rejects when PostgreSQL goes down mid-drain, confirms nothing unstored, and the next invocation finishes the job', async () => {
+    emulator = await startEmulator({ longPollMs: 200, handleTtlMs: 1500, faults: { PullEvents: { latencyMs: 40 } } });
+    emulator.enqueue(v3EventBatch(800, 21));
+    const runtime = createRuntime(loadConfig(envFor({ DRAIN_CONCURRENCY: '2' })), { requireDatabaseUrl: true, log: silentLogger });
+    const handle = createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock));
+    await runtime.store(); // table exists before the outage
+    const running = handle({}).catch((error: unknown) => error);
+    await sleep(300);
+    await server.stop();
+    const failure = await running;
+    expect(failure).toBeInstanceOf(DrainError);
+    expect((failure as DrainError).cause).toBeInstanceOf(StoreError);
+    expect((failure as DrainError).message).toMatch(/storing pulled events failed; every unstored event was left unconfirmed/);
+    await runtime.close();
+
+    await server.restart();
+    const stored = await count();
+    // Nothing confirmed that is not stored.
+    expect(emulator.stats().confirmed).toBeLessThanOrEqual(stored.rows);
+    expect(stored.rows).toBe((failure as DrainError).result.inserted);
+
+    await sleep(1600); // the unconfirmed handles expire and their events are pending again
+    const next = createRuntime(loadConfig(envFor()), { requireDatabaseUrl: true, log: silentLogger });
+    const result = await createPullEventsHandler(next, createVodQueueClient(next.config, next.clock))({});
+    await next.close();
+    expect(result.stopReason).toBe('drained');
+    expect((await count()).rows).toBe(800);
+    expect(emulator.stats()).toMatchObject({ pending: 0, inflight: 0 });
+    await emulator.close();
+  }, 60_000);
+
+  it('never confirms a handle older than the confirm window when the store is slow; VOD redelivers it', async () => {
+    emulator = await startEmulator({ longPollMs: 100 });
+    emulator.enqueue(v3EventBatch(10, 22));
+    const runtime = createRuntime(loadConfig(envFor()), { log: silentLogger });
+    const store = await runtime.store();
+    // Another session holds the table: every upsert waits until it lets go.
+    const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
+    const released = blocker.begin(async (tx) => {
+      await tx`LOCK TABLE vod_events IN EXCLUSIVE MODE`;
+      await sleep(800);
+    });
+    await sleep(50);
+    const limiters = { pull: tokenBucket(50, systemClock), confirm: tokenBucket(50, systemClock) };
+    const vod = createVodQueueClient(runtime.config, systemClock);
+    const result = await drain(
+      { vod, store, clock: systemClock, log: silentLogger, limiters },
+      { concurrency: 1, maxBatches: 1, budgetMs: 5000, handleMaxAgeMs: 400 },
+    );
+    await released;
+    await blocker.end();
+    expect(result).toMatchObject({ pulled: 10, inserted: 10, confirmed: 0, unconfirmed: 10 });
+    expect(emulator.stats()).toMatchObject({ inflight: 10, confirmed: 0 });
+    await runtime.close();
+    await emulator.close();
+  }, 30_000);
+});

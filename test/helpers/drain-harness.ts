@@ -1,0 +1,57 @@
+import { inject } from 'vitest';
+import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { loadConfig } from '../../lib/config';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+import { silentLogger } from '../../lib/log';
+import { createRuntime, type Runtime } from '../../lib/runtime';
+import { createVodQueueClient } from '../../lib/vod/create-client';
+import { createDatabase } from './postgres-server';
+
+export interface DrainHarness {
+  emulator: RunningEmulator;
+  databaseUrl: string;
+  /** A fresh runtime + handler per call, as a new SCF instance would build them. */
+  invoke(env?: Record<string, string>): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
+  /** Every runtime made so far, for queries and clean-up. */
+  runtimes: Runtime[];
+  rows(): Promise<{ id: string; delivery_count: number; event_type: string }[]>;
+  close(): Promise<void>;
+}
+
+/** The emulator on loopback, a fresh database on the suite's PostgreSQL, and the real handler between them. */
+export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, baseEnv: Record<string, string> = {}): Promise<DrainHarness> {
+  const emulator = await startEmulator({ longPollMs: 200, ...emulatorOptions });
+  const databaseUrl = await createDatabase(inject('postgresUrl'), 'drain');
+  const [credential] = emulator.credentials;
+  const runtimes: Runtime[] = [];
+  const envFor = (env: Record<string, string>) => ({
+    DATABASE_URL: databaseUrl,
+    VOD_ENDPOINT: emulator.url,
+    TENCENTCLOUD_SECRETID: credential!.secretId,
+    TENCENTCLOUD_SECRETKEY: credential!.secretKey,
+    DRAIN_BUDGET_MS: '20000',
+    ...baseEnv,
+    ...env,
+  });
+  const harness: DrainHarness = {
+    emulator,
+    databaseUrl,
+    runtimes,
+    async invoke(env = {}) {
+      const runtime = createRuntime(loadConfig(envFor(env)), { requireDatabaseUrl: true, log: silentLogger });
+      runtimes.push(runtime);
+      return createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock))({ Type: 'Timer', TriggerName: 'test' }, {});
+    },
+    async rows() {
+      const runtime = runtimes[0] ?? createRuntime(loadConfig(envFor({})), { log: silentLogger });
+      if (!runtimes.includes(runtime)) runtimes.push(runtime);
+      const store = await runtime.store();
+      return store.sql.query('SELECT id, delivery_count, event_type FROM vod_events ORDER BY id');
+    },
+    async close() {
+      await Promise.all(runtimes.map((runtime) => runtime.close()));
+      await emulator.close();
+    },
+  };
+  return harness;
+}
