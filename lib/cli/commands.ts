@@ -1,5 +1,7 @@
 import type { Command } from './command';
 import { emulatorCommand } from './commands/emulator';
+import { replayCommand } from './commands/replay';
+import { serveCommand } from './commands/serve';
 import { drainCommand } from './commands/drain';
 import { listCommand } from './commands/list';
 import { statsCommand } from './commands/stats';
@@ -8,6 +10,8 @@ import { statsCommand } from './commands/stats';
 export const commands: Command[] = [
   emulatorCommand,
   drainCommand,
+  serveCommand,
+  replayCommand,
   listCommand,
   statsCommand,
 ];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { callbackSign } from '../callback/verify';
 import { systemClock } from '../clock';
 
 export interface PushOptions {
@@ -32,8 +32,7 @@ export interface PushResult {
  */
 export function signCallbackBody(content: Record<string, unknown>, signKey: string, nowMs: number, ttlSeconds: number): Record<string, unknown> {
   const T = Math.floor(nowMs / 1000) + ttlSeconds;
-  const Sign = createHash('md5').update(`${signKey}${T}`, 'utf8').digest('hex');
-  return { ...content, Sign, T };
+  return { ...content, Sign: callbackSign(signKey, T), T };
 }
 
 /**

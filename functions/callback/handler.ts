@@ -1,0 +1,55 @@
+import { toCallbackRequest, toGatewayResult, type GatewayHandler } from '../../lib/callback/gateway-event';
+import { handleCallback, type CallbackDeps } from '../../lib/callback/handle';
+import { systemClock } from '../../lib/clock';
+import { DEFAULTS, loadConfig } from '../../lib/config';
+import { jsonLineLogger, type Logger } from '../../lib/log';
+import { createRuntime, type Runtime } from '../../lib/runtime';
+
+const overGateway =
+  (deps: CallbackDeps): GatewayHandler =>
+  async (event, context) =>
+    toGatewayResult(await handleCallback(toCallbackRequest(event ?? {}, context), deps));
+
+/**
+ * The callback function over a runtime: `index.ts` passes the real one, `vod-events serve` and
+ * tests their own. Build it once per process; it says once, at creation, when callbacks are
+ * unauthenticated.
+ */
+export function createCallbackHandler(runtime: Runtime): GatewayHandler {
+  const { callbackSignKeys, callbackMaxBodyBytes } = runtime.config;
+  if (callbackSignKeys.length === 0) {
+    runtime.log.log('warn', 'VOD_CALLBACK_SIGN_KEY is not set: callbacks are accepted without a signature');
+  }
+  return overGateway({
+    store: () => runtime.store(),
+    clock: runtime.clock,
+    log: runtime.log,
+    signKeys: callbackSignKeys,
+    maxBodyBytes: callbackMaxBodyBytes,
+  });
+}
+
+/**
+ * The SCF handler for an environment. A bad configuration does not throw: a module that fails to
+ * load makes SCF fail every invocation before our code runs, and the body VOD sent would be lost
+ * once its 3 attempts are spent. Instead bad input still gets its 4xx and every valid callback
+ * gets 503 with its body dead-lettered, the reason naming the variable, ready for
+ * `vod-events replay` once the configuration is fixed. Signatures cannot be checked then (the
+ * keys are part of the bad configuration); replay does not check them either.
+ */
+export function callbackHandlerFromEnv(env: Record<string, string | undefined>, log: Logger = jsonLineLogger()): GatewayHandler {
+  try {
+    return createCallbackHandler(createRuntime(loadConfig(env), { requireDatabaseUrl: true, log }));
+  } catch (error) {
+    log.log('error', 'configuration error: callbacks are answered 503 and dead-lettered until it is fixed', {
+      reason: (error as Error).message,
+    });
+    return overGateway({
+      store: () => Promise.reject(error),
+      clock: systemClock,
+      log,
+      signKeys: [],
+      maxBodyBytes: DEFAULTS.callbackMaxBodyBytes,
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { createCallbackHandler } from '../../../functions/callback/handler';
+import { CALLBACK_PATH } from '../../callback/gateway-event';
+import { loadConfig } from '../../config';
+import { startLocalGateway, type LocalGateway } from '../../local-gateway/server';
+import { createRuntime, type Runtime } from '../../runtime';
+import { defineCommand, numberFlag } from '../command';
+
+export const DEFAULT_SERVE_PORT = 9000;
+
+/** The callback function behind a local gateway on `POST /vod/callback`; `dev` and tests start it too. */
+export function startCallbackServer(runtime: Runtime, listen: { port: number; host: string }): Promise<LocalGateway> {
+  return startLocalGateway({
+    ...listen,
+    path: CALLBACK_PATH,
+    handler: createCallbackHandler(runtime),
+    maxBodyBytes: runtime.config.callbackMaxBodyBytes,
+    log: runtime.log,
+  });
+}
+
+const untilStopped = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'run the callback function behind a local API-gateway-like HTTP server',
+  help: [
+    'Usage: vod-events serve [--port P] [--host H]',
+    '',
+    `Answers POST ${CALLBACK_PATH} with the callback function (404 for other paths) until stopped.`,
+    'Stores in DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).',
+    'VOD_CALLBACK_SIGN_KEY and CALLBACK_MAX_BODY_BYTES apply as on SCF.',
+    '',
+    `  --port P   port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`,
+    '  --host H   address to listen on (default 127.0.0.1)',
+  ].join('\n'),
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values }) {
+    const port = numberFlag(values, 'port', { min: 0, max: 65_535 }, DEFAULT_SERVE_PORT);
+    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+    const runtime = createRuntime(loadConfig(process.env));
+    const gateway = await startCallbackServer(runtime, { port, host });
+    const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${runtime.config.pgliteDir}`;
+    console.error(`vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
+    await untilStopped();
+    await gateway.close();
+    await runtime.close();
+    return 0;
+  },
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay } from '../../lib/callback/replay';
+import { startCallbackServer } from '../../lib/cli/commands/serve';
+import { systemClock } from '../../lib/clock';
+import { loadConfig } from '../../lib/config';
+import type { LocalGateway } from '../../lib/local-gateway/server';
+import { createRuntime, type Runtime } from '../../lib/runtime';
+import { openEventStore } from '../../lib/store/open-store';
+import type { SqlClient } from '../../lib/store/sql-client';
+import seeds from '../../samples/seed-events.json';
+import { captureLog, type CapturedLog } from '../helpers/callback-requests';
+import { createDatabase, startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
+
+let server: PostgresServer;
+let databaseUrl: string;
+let log: CapturedLog;
+let runtime: Runtime;
+let gateway: LocalGateway;
+
+beforeAll(async () => {
+  server = await startPostgresServer();
+  databaseUrl = await createDatabase(server.url);
+  log = captureLog();
+  runtime = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { requireDatabaseUrl: true, log });
+  gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await gateway.close();
+  await runtime.close();
+  await server.stop();
+  server.remove();
+});
+
+const post = async (body: string) => {
+  const response = await fetch(gateway.url, { method: 'POST', body });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+const countsByType = async (sql: SqlClient) =>
+  (await sql.query<{ event_type: string; delivery_count: number }>('SELECT event_type, delivery_count FROM vod_events ORDER BY event_type'));
+
+describe('callback with the database down', () => {
+  const upload = JSON.stringify(seeds.pullEvents001[1]);
+  const concat = JSON.stringify(seeds.concatComplete002Callback);
+  const pullComplete = JSON.stringify(seeds.pullComplete003Callback);
+
+  it('stores while the database is up', async () => {
+    expect(await post(pullComplete)).toMatchObject({ status: 200, json: { duplicate: false } });
+  });
+
+  it('answers 503 and dead-letters each raw body while it is down', async () => {
+    await server.stop();
+    const answers = [await post(upload), await post(concat)];
+    expect(answers).toEqual([
+      { status: 503, json: { error: 'store_unavailable', reason: 'the event was not stored; it was logged for replay' } },
+      { status: 503, json: { error: 'store_unavailable', reason: 'the event was not stored; it was logged for replay' } },
+    ]);
+    const letters = log.deadLetters();
+    expect(letters.map((letter) => letter.payload)).toEqual([upload, concat]);
+    expect(letters.every((letter) => letter.level === 'error' && /the store is unavailable/.test(String(letter.reason)))).toBe(true);
+  });
+
+  it('stores again once the database is back, and replaying the dead letters restores their events', async () => {
+    await server.restart();
+    expect(await post(pullComplete)).toMatchObject({ status: 200, json: { duplicate: true } });
+
+    const store = await openEventStore({ databaseUrl, pgliteDir: '' });
+    try {
+      // Prepare: every log line, as an operator would export them, not only the dead letters.
+      const summary = await replay(log.lines, { store, clock: systemClock });
+      expect(summary).toMatchObject({ stored: 2, duplicates: 0 });
+      expect(summary.read).toBe(log.lines.length);
+      expect(summary.skipped).toHaveLength(log.lines.length - 2);
+      expect(await countsByType(store.sql)).toEqual([
+        { event_type: 'ConcatComplete', delivery_count: 1 },
+        { event_type: 'NewFileUpload', delivery_count: 1 },
+        { event_type: 'PullComplete', delivery_count: 2 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('callback with the database down at cold start', () => {
+  it('answers 503 until the database is reachable, then stores', async () => {
+    await server.stop();
+    const coldLog = captureLog();
+    const cold = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { requireDatabaseUrl: true, log: coldLog });
+    const coldGateway = await startCallbackServer(cold, { port: 0, host: '127.0.0.1' });
+    try {
+      const body = JSON.stringify(seeds.pullEvents001[3]);
+      const first = await fetch(coldGateway.url, { method: 'POST', body });
+      expect(first.status).toBe(503);
+      expect(coldLog.deadLetters()).toMatchObject([{ payload: body, reason: expect.stringMatching(/the store is unavailable/) }]);
+      await server.restart();
+      const second = await fetch(coldGateway.url, { method: 'POST', body });
+      expect([second.status, ((await second.json()) as { duplicate: boolean }).duplicate]).toEqual([200, false]);
+    } finally {
+      await coldGateway.close();
+      await cold.close();
+    }
+  });
+});
