@@ -45,3 +45,16 @@ export function numberFlag(
   }
   return value;
 }
+
+/** Resolves on the first SIGINT or SIGTERM, for commands that serve until stopped. */
+export function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

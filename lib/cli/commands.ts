@@ -2,12 +2,14 @@ import type { Command } from './command';
 import { emulatorCommand } from './commands/emulator';
 import { replayCommand } from './commands/replay';
 import { serveCommand } from './commands/serve';
+import { devCommand } from './commands/dev';
 import { drainCommand } from './commands/drain';
 import { listCommand } from './commands/list';
 import { statsCommand } from './commands/stats';
 
 /** Every `vod-events` subcommand, in the order `--help` lists them. Register new ones here. */
 export const commands: Command[] = [
+  devCommand,
   emulatorCommand,
   drainCommand,
   serveCommand,

@@ -3,7 +3,7 @@ import { CALLBACK_PATH } from '../../callback/gateway-event';
 import { loadConfig } from '../../config';
 import { startLocalGateway, type LocalGateway } from '../../local-gateway/server';
 import { createRuntime, type Runtime } from '../../runtime';
-import { defineCommand, numberFlag } from '../command';
+import { defineCommand, numberFlag, untilStopped } from '../command';
 
 export const DEFAULT_SERVE_PORT = 9000;
 
@@ -17,12 +17,6 @@ export function startCallbackServer(runtime: Runtime, listen: { port: number; ho
     log: runtime.log,
   });
 }
-
-const untilStopped = () =>
-  new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 
 export const serveCommand = defineCommand({
   name: 'serve',
