@@ -28,7 +28,7 @@ const runtime = createRuntime(loadConfig(process.env), { log: silentLogger });
 await runtime.store();
 const started = performance.now();
 const stored =
-  mode === 'naive' ? await naive(runtime) : (await createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock))({})).inserted;
+  mode === 'naive' ? await naive(runtime) : (await createPullEventsHandler(runtime)({})).inserted;
 const elapsedMs = performance.now() - started;
 await runtime.close();
 process.stdout.write(JSON.stringify({ stored, elapsedMs, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

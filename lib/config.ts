@@ -92,6 +92,21 @@ class EnvReader {
   }
 }
 
+export type Credentials = Config['credentials'];
+
+/**
+ * The API credentials as the environment holds them now. SCF puts an execution role's temporary
+ * keys there and renews them; functions read them per invocation rather than once at cold start.
+ */
+export function credentialsFrom(env: Env): Credentials {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  return {
+    secretId: read('TENCENTCLOUD_SECRETID'),
+    secretKey: read('TENCENTCLOUD_SECRETKEY'),
+    sessionToken: read('TENCENTCLOUD_SESSIONTOKEN'),
+  };
+}
+
 /** Connection strings carry passwords; error messages must not. */
 const redact = (raw: string): string => raw.replace(/\/\/[^@/]*@/, '//***@');
 

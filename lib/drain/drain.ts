@@ -185,6 +185,9 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
         }
         totals.inserted += stored.inserted;
         totals.duplicates += stored.duplicates;
+        // Written as soon as a batch is durable: when SCF kills an invocation at its timeout, the
+        // summary line never comes, and these lines are what says how much it stored.
+        log.log('debug', 'batch stored', { pulled: events.length, inserted: stored.inserted, duplicates: stored.duplicates });
         const handles = events.map((event) => event.handle).filter((handle) => handle !== '');
         totals.unconfirmed += events.length - handles.length;
         await confirming;

@@ -10,19 +10,23 @@ export type Source = (typeof Source)[keyof typeof Source];
 /** Event type given to content whose shape is none of the three generations. */
 export const UNKNOWN_EVENT_TYPE = 'Unknown';
 
-/** One row of `vod_events`, before the store adds timestamps and counts. */
-export interface NormalizedEvent {
-  /** Dedupe key: SHA-256 hex of the canonical content (see dedupe-key.ts). */
-  id: string;
-  eventType: string;
-  apiFormat: ApiFormat;
-  source: Source;
+/** The columns extracted from an event's content; `null` where the event has no such value. */
+export interface ExtractedFields {
   taskId: string | null;
   fileId: string | null;
   status: string | null;
   errCode: number | null;
   message: string | null;
   fileUrl: string | null;
+}
+
+/** One row of `vod_events`, before the store adds timestamps and counts. */
+export interface NormalizedEvent extends ExtractedFields {
+  /** Dedupe key: SHA-256 hex of the canonical content (see dedupe-key.ts). */
+  id: string;
+  eventType: string;
+  apiFormat: ApiFormat;
+  source: Source;
   /** The content as received, without the delivery handle, made safe for jsonb. */
   payload: unknown;
 }

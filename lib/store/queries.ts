@@ -1,22 +1,12 @@
+import type { ApiFormat, NormalizedEvent, Source } from '../events/types';
 import type { SqlClient } from './sql-client';
 import { toStoreError } from './store-errors';
 
 /** One stored event as read back for people and scripts. */
-export interface StoredEvent {
-  id: string;
-  eventType: string;
-  apiFormat: string;
-  source: string;
-  taskId: string | null;
-  fileId: string | null;
-  status: string | null;
-  errCode: number | null;
-  message: string | null;
-  fileUrl: string | null;
+export interface StoredEvent extends NormalizedEvent {
   firstReceivedAt: Date;
   lastReceivedAt: Date;
   deliveryCount: number;
-  payload: unknown;
 }
 
 export interface ListFilter {
@@ -57,8 +47,9 @@ LIMIT $3::text::int`;
 interface ListRow {
   id: string;
   event_type: string;
-  api_format: string;
-  source: string;
+  // The table's CHECK constraints hold these to the two closed sets.
+  api_format: ApiFormat;
+  source: Source;
   task_id: string | null;
   file_id: string | null;
   status: string | null;

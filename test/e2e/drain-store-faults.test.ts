@@ -48,7 +48,7 @@ describe('pull-events when the store misbehaves', () => {
     emulator = await startEmulator({ longPollMs: 200, handleTtlMs: 1500, faults: { PullEvents: { latencyMs: 40 } } });
     emulator.enqueue(v3EventBatch(800, 21));
     const runtime = createRuntime(loadConfig(envFor({ DRAIN_CONCURRENCY: '2' })), { requireDatabaseUrl: true, log: silentLogger });
-    const handle = createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock));
+    const handle = createPullEventsHandler(runtime);
     await runtime.store(); // table exists before the outage
     const running = handle({}).catch((error: unknown) => error);
     await sleep(300);
@@ -67,7 +67,7 @@ describe('pull-events when the store misbehaves', () => {
 
     await sleep(1600); // the unconfirmed handles expire and their events are pending again
     const next = createRuntime(loadConfig(envFor()), { requireDatabaseUrl: true, log: silentLogger });
-    const result = await createPullEventsHandler(next, createVodQueueClient(next.config, next.clock))({});
+    const result = await createPullEventsHandler(next)({});
     await next.close();
     expect(result.stopReason).toBe('drained');
     expect((await count()).rows).toBe(800);

@@ -116,10 +116,12 @@ describe('pull-events under faults', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // let the lost handles expire
     const second = await harness.invoke();
     expect(second.inserted).toBe(0);
-    expect(second.duplicates).toBeGreaterThan(0);
+    // Lost handles expire while the first drain still runs too, so either invocation may absorb them.
+    const duplicates = first.duplicates + second.duplicates;
+    expect(duplicates).toBeGreaterThan(0);
     const rows = await harness.rows();
     expect(rows).toHaveLength(64);
-    expect(rows.reduce((sum, row) => sum + row.delivery_count, 0)).toBe(64 + second.duplicates);
+    expect(rows.reduce((sum, row) => sum + row.delivery_count, 0)).toBe(64 + duplicates);
     expect(harness.emulator.stats()).toMatchObject({ pending: 0, inflight: 0 });
   });
 

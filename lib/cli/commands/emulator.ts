@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors';
 import { EMPTY_ANSWERS, LOCAL_CREDENTIAL, startEmulator, V2_PATH, type EmptyAnswer, type EmulatorCredential, type EmulatorOptions, type FaultSpec } from '../../emulator';
-import { defineCommand, numberFlag, UsageError } from '../command';
+import { defineCommand, numberFlag, untilStopped, UsageError } from '../command';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -86,17 +86,6 @@ function readEvents(file: string): Record<string, unknown>[] {
   return parsed as Record<string, unknown>[];
 }
 
-const untilSignal = () =>
-  new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-
 export const emulatorCommand = defineCommand({
   name: 'emulator',
   summary: 'serve a local VOD event queue (v3 and v2 APIs, faults, control API)',
@@ -133,7 +122,7 @@ export const emulatorCommand = defineCommand({
         `  queued ${options.events?.length ?? 0} events; stop with Ctrl-C`,
       ].join('\n'),
     );
-    const signal = await untilSignal();
+    const signal = await untilStopped();
     await emulator.close();
     console.log(`VOD emulator stopped (${signal}); final stats ${JSON.stringify(emulator.stats())}`);
     return 0;
