@@ -75,6 +75,20 @@ describe('pull-events when the store misbehaves', () => {
     await emulator.close();
   }, 60_000);
 
+  it('reads the VOD credentials per invocation, as SCF renews an execution role\'s keys', async () => {
+    emulator = await startEmulator({ longPollMs: 100 });
+    emulator.enqueue(v3EventBatch(3, 23));
+    const runtime = createRuntime(loadConfig(envFor()), { requireDatabaseUrl: true, log: silentLogger });
+    const [good] = emulator.credentials;
+    let current = { secretId: good!.secretId, secretKey: 'expired-key', sessionToken: undefined };
+    const handle = createPullEventsHandler(runtime, () => current);
+    await expect(handle({})).rejects.toThrow(/AuthFailure\.SignatureFailure/);
+    current = { ...current, secretKey: good!.secretKey };
+    expect(await handle({})).toMatchObject({ pulled: 3, confirmed: 3 });
+    await runtime.close();
+    await emulator.close();
+  }, 30_000);
+
   it('never confirms a handle older than the confirm window when the store is slow; VOD redelivers it', async () => {
     emulator = await startEmulator({ longPollMs: 100 });
     emulator.enqueue(v3EventBatch(10, 22));
