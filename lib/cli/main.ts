@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError, StoreError } from '../errors';
 import { parseCommandArgs, UsageError, type Command } from './command';
 import { commands } from './commands';
 
@@ -36,6 +36,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) {
       console.error(`vod-events ${command.name}: configuration error: ${error.message}`);
       return 2;
+    }
+    // The store is down or refused: one line, and an exit code scripts can retry on.
+    if (error instanceof StoreError) {
+      console.error(`vod-events ${command.name}: ${error.message}`);
+      return 1;
     }
     throw error;
   }

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../config';
-import { StoreError } from '../../errors';
 import { createRuntime } from '../../runtime';
 import { listEvents, type StoredEvent } from '../../store/queries';
 import { defineCommand, numberFlag, UsageError } from '../command';
@@ -75,10 +74,6 @@ Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite)
       if (values.json) console.log(JSON.stringify(events, null, 2));
       else console.log(events.length === 0 ? 'No events found.' : renderTable(EVENT_COLUMNS, events));
       return 0;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      console.error(`vod-events list: ${error.message}`);
-      return 1;
     } finally {
       await runtime.close();
     }

@@ -2,7 +2,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { replay } from '../../callback/replay';
 import { loadConfig } from '../../config';
-import { StoreError } from '../../errors';
 import { createRuntime } from '../../runtime';
 import { defineCommand, UsageError } from '../command';
 
@@ -41,10 +40,6 @@ export const replayCommand = defineCommand({
       const summary = await replay(lines, { store, clock: runtime.clock });
       console.log(JSON.stringify(summary, null, 2));
       return summary.failed ? 1 : 0;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      console.error(`vod-events replay: ${error.message}`);
-      return 1;
     } finally {
       await input?.close();
       await runtime.close();

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../config';
-import { StoreError } from '../../errors';
 import { createRuntime } from '../../runtime';
 import { eventStats, type EventStats } from '../../store/queries';
 import { defineCommand } from '../command';
@@ -45,10 +44,6 @@ Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite)
       const stats = await eventStats((await runtime.store()).sql);
       console.log(values.json ? JSON.stringify(stats, null, 2) : report(stats));
       return 0;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      console.error(`vod-events stats: ${error.message}`);
-      return 1;
     } finally {
       await runtime.close();
     }
