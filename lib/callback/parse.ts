@@ -5,6 +5,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
+/** A scalar as JSON; an array or object only by its kind, as it may be too deep for `JSON.stringify` (a RangeError became a 503). */
+const shown = (value: unknown): string => (value !== null && typeof value === 'object' ? describe(value) : (JSON.stringify(value) ?? 'undefined'));
+
 /**
  * What makes JSON a VOD callback: an object with a non-empty string `EventType` (v3, "3.0
  * format") or `eventType` (v2, `version: "4.0"`). Anything else is refused with a reason that
@@ -20,7 +23,7 @@ export function asVodEvent(value: unknown): ParsedEvent {
   }
   for (const field of ['EventType', 'eventType'] as const) {
     if (field in content) {
-      return { ok: false, reason: `${field} must be a non-empty string, got ${JSON.stringify(content[field]) ?? 'undefined'}` };
+      return { ok: false, reason: `${field} must be a non-empty string, got ${shown(content[field])}` };
     }
   }
   return { ok: false, reason: 'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)' };

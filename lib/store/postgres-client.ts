@@ -21,6 +21,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
     fetch_types: false,
     onnotice: () => {},
     connection: { application_name: 'vod-events', statement_timeout: 15_000 },
+    // The driver's default waits 3^n/100 s (up to 20 s) before each reconnect while the server is
+    // down, and queued queries wait with it: a callback would answer its 503 (and write its dead
+    // letter) only after SCF's timeout, and a drain would stall after the server is back. Capped at 0.5 s.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
   });
   return {
     driver: 'postgres',

@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seededRandom } from './random-json';
+
+export interface FaultyProxyOptions {
+  /** Full URL every request is forwarded to (path included). */
+  target: string;
+  /** Share of requests whose answer is held `delayMs` (past the caller's timeout) after the target answered. */
+  delayRate: number;
+  delayMs: number;
+  /** Share of requests whose connection is dropped before anything reaches the target. */
+  dropRate: number;
+  seed: number;
+}
+
+export interface FaultyProxyStats {
+  requests: number;
+  delayed: number;
+  dropped: number;
+  /** The target's answers by status: what was really stored (200) or refused, whatever the caller saw. */
+  upstream: Record<string, number>;
+}
+
+export interface FaultyProxy {
+  url: string;
+  stats: FaultyProxyStats;
+  close(): Promise<void>;
+}
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+/**
+ * A network between VOD's pusher and the callback that loses answers: some requests are
+ * delivered but their answer comes too late (the pusher times out and retries, the target has
+ * stored it already), some never arrive. The target's answers are counted as it gave them.
+ */
+export async function startFaultyProxy(options: FaultyProxyOptions): Promise<FaultyProxy> {
+  const random = seededRandom(options.seed);
+  const stats: FaultyProxyStats = { requests: 0, delayed: 0, dropped: 0, upstream: {} };
+  const server = createServer(async (request, response) => {
+    stats.requests++;
+    const [dropRoll, delayRoll] = [random(), random()];
+    try {
+      const body = await readBody(request);
+      if (dropRoll < options.dropRate) {
+        stats.dropped++;
+        request.socket.destroy();
+        return;
+      }
+      const answer = await fetch(options.target, {
+        method: request.method ?? 'POST',
+        headers: { 'Content-Type': request.headers['content-type'] ?? 'application/json' },
+        body,
+      });
+      const text = await answer.text();
+      stats.upstream[answer.status] = (stats.upstream[answer.status] ?? 0) + 1;
+      if (delayRoll < options.delayRate) {
+        stats.delayed++;
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      }
+      if (!response.destroyed) response.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(text);
+    } catch {
+      response.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/vod/callback`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

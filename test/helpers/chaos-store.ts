@@ -1,0 +1,85 @@
+import type { Runtime } from '../../lib/runtime';
+import type { EventStore } from '../../lib/store/event-store';
+
+/**
+ * What the store was asked to do, counted at the store's edge: every successful upsert is a
+ * delivery the table counts; a failed one either certainly wrote nothing (the connection was
+ * refused, or PostgreSQL answered the statement with an error) or may have committed before the
+ * connection broke (its events are the ± of `delivery_count`).
+ */
+export interface UpsertTally {
+  okCalls: number;
+  /** Events in successful upserts: each adds exactly one to some row's `delivery_count`. */
+  okEvents: number;
+  inserted: number;
+  duplicates: number;
+  failedCalls: number;
+  /** Events of failed upserts that certainly wrote nothing. */
+  failedCertainEvents: number;
+  /** Events of failed upserts whose statement may have committed before the connection broke. */
+  failedAmbiguousEvents: number;
+  /** Failures by driver code or SQLSTATE. */
+  failures: Record<string, number>;
+  /** Upserts under way right now. */
+  inFlight: number;
+  /** How long each successful upsert took, when it took more than a second. */
+  slowOkMs: number[];
+}
+
+export const newTally = (): UpsertTally => ({
+  okCalls: 0,
+  okEvents: 0,
+  inserted: 0,
+  duplicates: 0,
+  failedCalls: 0,
+  failedCertainEvents: 0,
+  failedAmbiguousEvents: 0,
+  failures: {},
+  inFlight: 0,
+  slowOkMs: [],
+});
+
+/** The driver's code of the error under a StoreError. */
+function codeOf(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : (cause as Error)?.name ?? 'unknown';
+}
+
+/** Refused before anything was sent, or an error PostgreSQL reported for the statement itself. */
+const certainlyNotWritten = (code: string) => code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || /^[0-9A-Z]{5}$/.test(code);
+
+function counting(store: EventStore, tally: UpsertTally): EventStore {
+  return {
+    sql: store.sql,
+    close: () => store.close(),
+    async upsert(events, receivedAt) {
+      const started = performance.now();
+      tally.inFlight++;
+      try {
+        const result = await store.upsert(events, receivedAt);
+        const ms = performance.now() - started;
+        if (ms > 1_000) tally.slowOkMs.push(ms);
+        tally.okCalls++;
+        tally.okEvents += events.length;
+        tally.inserted += result.inserted;
+        tally.duplicates += result.duplicates;
+        return result;
+      } catch (error) {
+        const code = codeOf(error);
+        tally.failedCalls++;
+        tally.failures[code] = (tally.failures[code] ?? 0) + 1;
+        if (certainlyNotWritten(code)) tally.failedCertainEvents += events.length;
+        else tally.failedAmbiguousEvents += events.length;
+        throw error;
+      } finally {
+        tally.inFlight--;
+      }
+    },
+  };
+}
+
+/** The same runtime, its store counted into `tally`. The functions under test are unchanged. */
+export function countingRuntime(runtime: Runtime, tally: UpsertTally): Runtime {
+  return { ...runtime, store: async () => counting(await runtime.store(), tally) };
+}
