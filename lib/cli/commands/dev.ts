@@ -89,9 +89,9 @@ instead of the emulator (and pushes nothing). Pushes are signed with VOD_CALLBAC
     const runtime: Runtime = createRuntime(local ? loadConfig({ ...process.env, ...local.env }) : base, { log: noteLogger(notes) });
     const gateway = await startCallbackServer(runtime, { port, host: '127.0.0.1' });
     const drainOnce = createPullEventsHandler(runtime);
-    const stopped = untilStopped();
-    let stopping = false;
-    void stopped.then(() => (stopping = true));
+    // Ctrl-C ends the wait between rounds at once; a round in progress finishes first.
+    const stop = new AbortController();
+    void untilStopped().then(() => stop.abort());
 
     async function round(tick: number): Promise<Round> {
       if (local && tick > 0) local.emulator.enqueue([uploadEvent(tick, new Date(runtime.clock.now()))], { format: 'v3' });
@@ -129,8 +129,8 @@ instead of the emulator (and pushes nothing). Pushes are signed with VOD_CALLBAC
         const result = await round(tick);
         await show(result, values.once === true);
         if (values.once) return result.failed ? 1 : 0;
-        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, intervalMs))]);
-        if (stopping) return 0;
+        await runtime.clock.sleep(intervalMs, stop.signal).catch(() => {});
+        if (stop.signal.aborted) return 0;
       }
     } finally {
       await gateway.close();
