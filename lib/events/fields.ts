@@ -6,9 +6,20 @@ export type Json = Record<string, unknown>;
 export const asObject = (value: unknown): Json | undefined =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 
+/**
+ * Longest text kept in an extracted column. `event_type`, `task_id` and `file_id` are indexed and
+ * a btree entry holds at most 2,704 bytes: 512 characters are at most 2,048 bytes of UTF-8. The
+ * whole value stays in `payload`.
+ */
+export const MAX_COLUMN_CHARS = 512;
+
+/** Text for a column: cleaned for PostgreSQL and cut to `MAX_COLUMN_CHARS` (re-cleaned, as the cut may split a surrogate pair). */
+export const columnText = (text: string): string =>
+  text.length > MAX_COLUMN_CHARS ? safeText(text.slice(0, MAX_COLUMN_CHARS)) : safeText(text);
+
 /** Non-empty strings, and finite numbers (VOD ids are sometimes numeric in old payloads). */
 export function asText(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : safeText(value);
+  if (typeof value === 'string') return value === '' ? null : columnText(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }

@@ -1,6 +1,6 @@
-import { dedupeKey } from './dedupe-key';
-import { asInt, asObject, asText, firstAt, firstElement, firstOf, type Json } from './fields';
-import { safePayload, safeText } from './safe-payload';
+import { dedupeKey, withoutEnvelope } from './dedupe-key';
+import { asInt, asObject, asText, columnText, firstAt, firstElement, firstOf, type Json } from './fields';
+import { safePayload } from './safe-payload';
 import { ApiFormat, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
 import { findV3Body } from './v3-bodies';
 
@@ -50,7 +50,7 @@ const V3_PATHS = {
 function fromV3(content: Json, eventType: string): Extracted {
   const body = findV3Body(content, eventType) ?? {};
   return {
-    eventType: safeText(eventType),
+    eventType: columnText(eventType),
     apiFormat: ApiFormat.v3,
     taskId: firstAt(body, V3_PATHS.taskId, asText),
     fileId: firstAt(body, V3_PATHS.fileId, asText),
@@ -66,7 +66,7 @@ function fromV2(content: Json, eventType: string): Extracted {
   const data = asObject(content.data) ?? {};
   const firstFile = asObject(firstElement(data.fileInfo)) ?? {};
   return {
-    eventType: safeText(eventType),
+    eventType: columnText(eventType),
     apiFormat: ApiFormat.v2,
     taskId: firstOf(asText(data.vodTaskId), asText(data.taskId), asText(data.vod_task_id)),
     fileId: firstOf(asText(data.fileId), asText(firstFile.fileId)),
@@ -82,7 +82,7 @@ function fromV2Legacy(content: Json, task: string): Extracted {
   const data = asObject(content.data) ?? {};
   return {
     ...NO_FIELDS,
-    eventType: safeText(task),
+    eventType: columnText(task),
     apiFormat: ApiFormat.v2Legacy,
     taskId: firstOf(asText(data.vod_task_id), asText(data.vodTaskId)),
     fileId: firstOf(asText(data.file_id), asText(data.fileId)),
@@ -103,14 +103,6 @@ function extract(content: unknown, arrival: Arrival): Extracted {
   return { ...NO_FIELDS, eventType: UNKNOWN_EVENT_TYPE, apiFormat: arrival.api ?? ApiFormat.v3 };
 }
 
-/** The delivery handle is not part of what is stored; the rest is kept exactly as received. */
-function withoutHandle(content: unknown): unknown {
-  const object = asObject(content);
-  if (!object || !('EventHandle' in object || 'msgHandle' in object)) return content;
-  const { EventHandle: _handle, msgHandle: _msgHandle, ...rest } = object;
-  return rest;
-}
-
 /**
  * The normalized form of one event content of any generation, as it arrived. Never throws:
  * content of no known shape becomes an `Unknown` event carrying the raw payload, so nothing
@@ -120,7 +112,9 @@ export function normalize(content: unknown, arrival: Arrival): NormalizedEvent {
   return {
     id: dedupeKey(content),
     source: arrival.source,
-    payload: safePayload(withoutHandle(content)),
+    // Delivery fields are not stored: the handle is spent, and a live Sign/T pair (which does not
+    // cover the body) would let anyone reading the table forge callbacks until T expires.
+    payload: safePayload(withoutEnvelope(content)),
     ...extract(content, arrival),
   };
 }

@@ -16,9 +16,8 @@ function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(safeValue);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) out[safeText(key)] = safeValue(child);
-    return out;
+    // fromEntries defines own properties, so a "__proto__" member stays a member.
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [safeText(key), safeValue(child)]));
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;

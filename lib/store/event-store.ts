@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../events/types';
 import type { SqlClient } from './sql-client';
+import { StoreError } from '../errors';
 import { toStoreError } from './store-errors';
 
 export interface UpsertResult {
@@ -87,15 +88,64 @@ function rowParams(events: readonly NormalizedEvent[]): (string | null)[] {
 
 export interface EventStore {
   /**
-   * Stores a batch atomically: on success every event is durably stored (new, or counted as a
-   * repeat delivery); on failure nothing is, and a `StoreError` says whether to retry.
+   * Stores a batch: on success every event is durably stored (new, or counted as a repeat
+   * delivery). When PostgreSQL refuses the batch's data, each event is stored on its own, and one
+   * it still refuses is stored degraded (see `degraded`), so bad data never blocks a queue. Any
+   * other failure is a `StoreError` of kind `unavailable`, and the caller must not treat the
+   * batch as stored.
    */
   upsert(events: readonly NormalizedEvent[], receivedAt: Date): Promise<UpsertResult>;
   close(): Promise<void>;
   readonly sql: SqlClient;
 }
 
+/**
+ * An event PostgreSQL refused, as a row it accepts: no extracted columns, and the payload as one
+ * JSON string with the refusal's reason. Its id is unchanged, so redeliveries still count on it.
+ */
+export function degraded(event: NormalizedEvent, reason: string): NormalizedEvent {
+  return {
+    ...event,
+    eventType: event.eventType.slice(0, 64),
+    taskId: null,
+    fileId: null,
+    status: null,
+    errCode: null,
+    message: null,
+    fileUrl: null,
+    payload: { unstorable: reason, json: JSON.stringify(event.payload) },
+  };
+}
+
+const add = (a: UpsertResult, b: UpsertResult): UpsertResult => ({
+  inserted: a.inserted + b.inserted,
+  duplicates: a.duplicates + b.duplicates,
+});
+
 export function createEventStore(sql: SqlClient): EventStore {
+  async function write(events: readonly NormalizedEvent[], receivedAt: Date): Promise<UpsertResult> {
+    const params = rowParams(events);
+    try {
+      const rows = await sql.query<{ inserted: boolean }>(upsertSqlFor(params.length / ROW_COLUMNS.length), [
+        receivedAt.toISOString(),
+        ...params,
+      ]);
+      const inserted = rows.filter((row) => row.inserted).length;
+      return { inserted, duplicates: events.length - inserted };
+    } catch (error) {
+      throw toStoreError(error, `storing ${events.length} event(s)`);
+    }
+  }
+
+  async function writeAlone(event: NormalizedEvent, receivedAt: Date): Promise<UpsertResult> {
+    try {
+      return await write([event], receivedAt);
+    } catch (error) {
+      if (!(error instanceof StoreError && error.kind === 'rejected')) throw error;
+      return write([degraded(event, error.message)], receivedAt);
+    }
+  }
+
   return {
     sql,
     async upsert(events, receivedAt) {
@@ -103,16 +153,13 @@ export function createEventStore(sql: SqlClient): EventStore {
       if (events.length > MAX_EVENTS_PER_UPSERT) {
         throw new RangeError(`one upsert takes at most ${MAX_EVENTS_PER_UPSERT} events, got ${events.length}`);
       }
-      const params = rowParams(events);
       try {
-        const rows = await sql.query<{ inserted: boolean }>(upsertSqlFor(params.length / ROW_COLUMNS.length), [
-          receivedAt.toISOString(),
-          ...params,
-        ]);
-        const inserted = rows.filter((row) => row.inserted).length;
-        return { inserted, duplicates: events.length - inserted };
+        return await write(events, receivedAt);
       } catch (error) {
-        throw toStoreError(error, `storing ${events.length} event(s)`);
+        if (!(error instanceof StoreError && error.kind === 'rejected')) throw error;
+        let total: UpsertResult = { inserted: 0, duplicates: 0 };
+        for (const event of events) total = add(total, await writeAlone(event, receivedAt));
+        return total;
       }
     },
     close: () => sql.close(),

@@ -32,7 +32,17 @@ CREATE INDEX IF NOT EXISTS vod_events_task_id ON vod_events (task_id) WHERE task
 CREATE INDEX IF NOT EXISTS vod_events_file_id ON vod_events (file_id) WHERE file_id IS NOT NULL;
 `;
 
+/** Every object `SCHEMA_SQL` creates; when all exist, the DDL (and its table lock) is skipped. */
+const SCHEMA_OBJECTS = ['vod_events', 'vod_events_first_received_at', 'vod_events_event_type', 'vod_events_task_id', 'vod_events_file_id'];
+const SCHEMA_PRESENT_SQL = `SELECT ${SCHEMA_OBJECTS.map((name) => `to_regclass('${name}') IS NOT NULL`).join(' AND ')} AS present`;
+
+/**
+ * Creates what is missing. Checked first because `CREATE INDEX IF NOT EXISTS` takes a lock on the
+ * table even when the index exists, so every cold start would queue behind (and block) writers.
+ */
 export async function migrate(sql: SqlClient): Promise<void> {
+  const [row] = await sql.query<{ present: boolean }>(SCHEMA_PRESENT_SQL);
+  if (row?.present) return;
   // One script is one implicit transaction, so the advisory lock is held until it ends.
   await sql.exec(SCHEMA_SQL);
 }

@@ -84,6 +84,34 @@ describe.each(drivers)('EventStore on $name', (driver) => {
     expect(await row(event.id)).toMatchObject({ event_type: 'X\uFFFD', payload: event.payload });
   });
 
+  it('keeps a 6,000-character task id out of the btree limit: column cut, payload whole', async () => {
+    const taskId = 'T'.repeat(6000);
+    const event = normalize({ EventType: 'PullComplete', PullCompleteEvent: { TaskId: taskId, FileId: 'f-long' } }, { source: 'pull', api: 'v3' });
+    expect(await store.upsert([event, ...uploads(1, 400)], t0)).toEqual({ inserted: 2, duplicates: 0 });
+    const stored = await row(event.id);
+    expect((stored!.task_id as string).length).toBe(512);
+    expect((stored!.payload as { PullCompleteEvent: { TaskId: string } }).PullCompleteEvent.TaskId).toBe(taskId);
+  });
+
+  it('stores an event PostgreSQL refuses as a degraded row, and the rest of its batch normally', async () => {
+    // A real refusal from the server: a constraint this test adds to its own database.
+    await sql.exec("ALTER TABLE vod_events ADD CONSTRAINT no_poison CHECK (task_id IS DISTINCT FROM 'poison')");
+    try {
+      const poison = normalize({ EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 'poison', FileId: 'f-p' } }, { source: 'pull', api: 'v3' });
+      const [good] = uploads(1, 500);
+      expect(await store.upsert([good!, poison], t0)).toEqual({ inserted: 2, duplicates: 0 });
+      expect(await row(good!.id)).toMatchObject({ file_id: 'file-500', delivery_count: 1 });
+      const stored = await row(poison.id);
+      expect(stored).toMatchObject({ event_type: 'ProcedureStateChanged', task_id: null, file_id: null });
+      expect((stored!.payload as { unstorable: string }).unstorable).toMatch(/PostgreSQL rejected the data.*no_poison/);
+      expect(JSON.parse((stored!.payload as { json: string }).json)).toEqual(poison.payload);
+      // a redelivery counts on the same row
+      expect(await store.upsert([poison], t1)).toEqual({ inserted: 0, duplicates: 1 });
+    } finally {
+      await sql.exec('ALTER TABLE vod_events DROP CONSTRAINT no_poison');
+    }
+  });
+
   it('writes exactly one row per event when several connections upsert the same events at once', async () => {
     const events = uploads(40, 1000);
     const writers = await Promise.all(Array.from({ length: 4 }, () => connect()));

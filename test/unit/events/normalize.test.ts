@@ -181,3 +181,18 @@ describe('normalize: content of no known shape', () => {
     expect(event).toMatchObject({ taskId: null, errCode: null, status: null, fileId: '123' });
   });
 });
+
+describe('normalize: what is stored', () => {
+  it('drops the delivery envelope (handle, Sign, T) from the payload', () => {
+    const event = normalize({ ...seeds.pullComplete003Callback, Sign: 'abc', T: 1700000600 }, { source: 'callback' });
+    expect(event.payload).toEqual(seeds.pullComplete003Callback);
+    expect(event.id).toBe(normalize(seeds.pullComplete003Pulled, pulled).id);
+  });
+
+  it('keeps a "__proto__" member as a member', () => {
+    const content = JSON.parse('{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"1","__proto__":{"x":1}}}');
+    const payload = normalize(content, callback).payload as { FileUploadEvent: Record<string, unknown> };
+    expect(Object.keys(payload.FileUploadEvent)).toEqual(['FileId', '__proto__']);
+    expect(JSON.stringify(payload)).toBe(JSON.stringify(content));
+  });
+});
