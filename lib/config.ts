@@ -73,7 +73,12 @@ class EnvReader {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || !schemes.includes(parsed.protocol)) {
+    if (!parsed) {
+      const problem = `is not a valid URL (characters such as / : @ in a password must be percent-encoded), got "${redact(raw)}"`;
+      this.problems.push({ variable, problem });
+      return undefined;
+    }
+    if (!schemes.includes(parsed.protocol)) {
       this.problems.push({ variable, problem: `expected a URL starting with ${schemes.join(' or ')}, got "${redact(raw)}"` });
       return undefined;
     }
@@ -107,8 +112,8 @@ export function credentialsFrom(env: Env): Credentials {
   };
 }
 
-/** Connection strings carry passwords; error messages must not. */
-const redact = (raw: string): string => raw.replace(/\/\/[^@/]*@/, '//***@');
+/** Connection strings carry passwords; error messages must not. Greedy: a password may hold "/" or "@". */
+const redact = (raw: string): string => raw.replace(/\/\/.*@/, '//***@');
 
 /** Parses the environment table once; throws one `ConfigError` naming every bad variable. */
 export function loadConfig(env: Env): Config {

@@ -34,6 +34,32 @@ export interface CallbackDeps {
   /** Accepted callback keys (two while rotating); empty means callbacks are not authenticated. */
   signKeys: readonly string[];
   maxBodyBytes: number;
+  /** Longest wait for the store before answering 503 with a dead letter. @defaultvalue 4000 */
+  storeTimeoutMs?: number;
+}
+
+/**
+ * Under VOD's 5 s callback timeout and the function's own: a stalled database (failover, a lost
+ * connection) must still end in a 503 and a dead-letter line, not in SCF killing the invocation
+ * with the body in nobody's hands.
+ */
+export const STORE_TIMEOUT_MS = 4_000;
+
+class StoreTimeout extends Error {
+  override name = 'StoreTimeout';
+}
+
+/** `work`, or a StoreTimeout after `ms`. If the work still finishes later, the replayed dead letter only counts as a repeat. */
+async function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeout(`the store did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type Rejected = 400 | 401 | 405 | 413;
@@ -82,8 +108,9 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
       if (!check.ok) return reject(401, check.reason, request, deps.log);
     }
     const event = normalize(parsed.content, { source: Source.callback });
-    const store = await deps.store();
-    const { inserted } = await store.upsert([event], receivedAt);
+    const { inserted } = await within(deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, async () =>
+      (await deps.store()).upsert([event], receivedAt),
+    );
     const duplicate = inserted === 0;
     deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: request.requestId });
     return reply(200, { ok: true, id: event.id, duplicate });

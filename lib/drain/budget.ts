@@ -1,7 +1,7 @@
-import { PULL_GRACE_MS } from './drain';
+import { PULL_GRACE_MS, WRITE_GRACE_MS } from './drain';
 
-/** Room after the budget: a pull cut off at its grace, then one store and one confirm. */
-export const SAFETY_MARGIN_MS = PULL_GRACE_MS + 4_000;
+/** Room after the budget: a pull cut off at its grace, store/confirm retries, a second to log the summary. */
+export const SAFETY_MARGIN_MS = PULL_GRACE_MS + WRITE_GRACE_MS + 1_000;
 /** When neither the SCF context nor DRAIN_BUDGET_MS says (shell runs): a 60 s function's worth. */
 export const DEFAULT_REMAINING_MS = 60_000;
 

@@ -56,6 +56,8 @@ export class DrainError extends VodEventsError {
 
 /** A 5 s long poll plus a second of slack: how long after the budget a running pull may take. */
 export const PULL_GRACE_MS = 6_000;
+/** After the pull grace, the time left for retrying a store or a confirm. */
+export const WRITE_GRACE_MS = 3_000;
 export const HANDLE_MAX_AGE_MS = 25_000;
 
 const isRetryableApiError = (error: unknown) => error instanceof VodApiError && error.retryable;
@@ -81,6 +83,9 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
   const startedAt = clock.now();
   const deadline = startedAt + limits.budgetMs;
   const hardDeadline = deadline + PULL_GRACE_MS;
+  // No store or confirm retry starts after this: the invocation must end inside SAFETY_MARGIN_MS.
+  const lastRetry = hardDeadline + WRITE_GRACE_MS;
+  const retryDeadline = (pulledAt: number) => Math.min(pulledAt + handleMaxAgeMs, lastRetry);
   const retry = { baseMs: 100, capMs: 2_000, maxAttempts: 8, ...limits.retry };
   const stopPulls = new AbortController();
   const totals = { pulled: 0, inserted: 0, duplicates: 0, confirmed: 0, unconfirmed: 0, batches: 0, retries: 0 };
@@ -116,7 +121,7 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
     return withRetry(
       () => store.upsert(normalized, new Date(clock.now())),
       isUnavailableStore,
-      { ...retry, maxAttempts: 3, deadline: pulledAt + handleMaxAgeMs },
+      { ...retry, maxAttempts: 3, deadline: retryDeadline(pulledAt) },
       clock,
       undefined,
       onRetry('store'),
@@ -134,7 +139,7 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
             await vod.confirm(chunk, AbortSignal.timeout(Math.max(1, pulledAt + handleMaxAgeMs - clock.now())));
           },
           isRetryableApiError,
-          { ...retry, deadline: pulledAt + handleMaxAgeMs },
+          { ...retry, deadline: retryDeadline(pulledAt) },
           clock,
           undefined,
           onRetry('confirm'),
@@ -201,7 +206,12 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
   await Promise.all(Array.from({ length: limits.concurrency }, loop));
   const result: DrainResult = { ...totals, elapsedMs: clock.now() - startedAt, stopReason: pickStopReason(reasons) };
   if (failure !== undefined) {
-    const what = failure instanceof StoreError ? 'storing pulled events failed' : 'the VOD API refused the drain';
+    const what =
+      failure instanceof StoreError
+        ? 'storing pulled events failed'
+        : isRetryableApiError(failure)
+          ? 'the VOD API kept failing after retries'
+          : 'the VOD API refused the drain';
     throw new DrainError(
       `${what}; every unstored event was left unconfirmed for VOD to redeliver: ${(failure as Error).message}`,
       result,

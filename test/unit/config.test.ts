@@ -73,6 +73,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('never echoes a database password, even one with / or @ in it', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'postgres://vod:pa/ss@w@10.0.0.1:5432/db' });
+    expect(problem).toEqual({
+      variable: 'DATABASE_URL',
+      problem: 'is not a valid URL (characters such as / : @ in a password must be percent-encoded), got "postgres://***@10.0.0.1:5432/db"',
+    });
+  });
+
   it('wants the secret id and key together', () => {
     expect(problemsOf({ TENCENTCLOUD_SECRETID: 'id' })).toEqual([
       { variable: 'TENCENTCLOUD_SECRETKEY', problem: 'TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY must be set together' },
