@@ -1,12 +1,10 @@
 import { dedupeKey, withoutEnvelope } from './dedupe-key';
 import { asInt, asObject, asText, columnText, firstAt, firstElement, firstOf, type Json } from './fields';
 import { safePayload } from './safe-payload';
-import { ApiFormat, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
+import { ApiFormat, NO_FIELDS, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
 import { findV3Body } from './v3-bodies';
 
 type Extracted = Omit<NormalizedEvent, 'id' | 'source' | 'payload'>;
-
-const NO_FIELDS = { taskId: null, fileId: null, status: null, errCode: null, message: null, fileUrl: null };
 
 /**
  * Where the SDK's `*Task` types keep each field, most direct first: results sit in `Output`,

@@ -20,6 +20,9 @@ export interface ExtractedFields {
   fileUrl: string | null;
 }
 
+/** An event with none of the columns filled. */
+export const NO_FIELDS: ExtractedFields = { taskId: null, fileId: null, status: null, errCode: null, message: null, fileUrl: null };
+
 /** One row of `vod_events`, before the store adds timestamps and counts. */
 export interface NormalizedEvent extends ExtractedFields {
   /** Dedupe key: SHA-256 hex of the canonical content (see dedupe-key.ts). */

@@ -1,4 +1,5 @@
-import type { NormalizedEvent } from '../events/types';
+import { safeText } from '../events/safe-payload';
+import { NO_FIELDS, type NormalizedEvent } from '../events/types';
 import type { SqlClient } from './sql-client';
 import { StoreError } from '../errors';
 import { toStoreError } from './store-errors';
@@ -106,13 +107,9 @@ export interface EventStore {
 export function degraded(event: NormalizedEvent, reason: string): NormalizedEvent {
   return {
     ...event,
-    eventType: event.eventType.slice(0, 64),
-    taskId: null,
-    fileId: null,
-    status: null,
-    errCode: null,
-    message: null,
-    fileUrl: null,
+    ...NO_FIELDS,
+    // Re-cleaned: the cut may split a surrogate pair.
+    eventType: safeText(event.eventType.slice(0, 64)),
     payload: { unstorable: reason, json: JSON.stringify(event.payload) },
   };
 }
