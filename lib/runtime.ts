@@ -22,6 +22,8 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
+  /** Server-side cap on one store statement; see `CALLBACK_STATEMENT_TIMEOUT_MS`. */
+  statementTimeoutMs?: number;
   /** Functions on SCF set this: the embedded store would silently lose data on an ephemeral instance. */
   requireDatabaseUrl?: boolean;
   log?: Logger;
@@ -44,7 +46,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     clock: options.clock ?? systemClock,
     log: options.log ?? jsonLineLogger(),
     store() {
-      opening ??= openEventStore(config).catch((error: unknown) => {
+      opening ??= openEventStore({ ...config, statementTimeoutMs: options.statementTimeoutMs }).catch((error: unknown) => {
         opening = undefined;
         throw error;
       });

@@ -45,18 +45,41 @@ export interface CallbackDeps {
  */
 export const STORE_TIMEOUT_MS = 4_000;
 
+/**
+ * The callback's store statements give up on the server before `STORE_TIMEOUT_MS` gives up on
+ * the client, so a write that waited on a lock is cancelled rather than landing after its 503:
+ * the dead letter is then the event's only copy, and replaying it counts one delivery, not two.
+ */
+export const CALLBACK_STATEMENT_TIMEOUT_MS = 3_000;
+
+/** Logged when a write finished after its 503: replaying that dead letter counts one delivery more. */
+export const LATE_STORE_MESSAGE = 'callback stored after its 503 answer';
+
 class StoreTimeout extends Error {
   override name = 'StoreTimeout';
 }
 
-/** `work`, or a StoreTimeout after `ms`. If the work still finishes later, the replayed dead letter only counts as a repeat. */
-async function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
+/**
+ * `work`, or a StoreTimeout after `ms`, when `work`'s signal aborts: its statement, still queued
+ * for a connection or running, is cancelled. A running statement can still commit as the cancel
+ * arrives; `onLate` then hears of it, so the extra delivery a replay will count is accounted for.
+ */
+async function within<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, onLate: (value: T) => void): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeout(`the store did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const error = new StoreTimeout(`the store did not answer within ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
+  const running = work(controller.signal);
   try {
-    return await Promise.race([work(), timeout]);
+    return await Promise.race([running, timeout]);
+  } catch (error) {
+    if (error instanceof StoreTimeout) running.then(onLate, () => {});
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -108,8 +131,10 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
       if (!check.ok) return reject(401, check.reason, request, deps.log);
     }
     const event = normalize(parsed.content, { source: Source.callback });
-    const { inserted } = await within(deps.storeTimeoutMs ?? STORE_TIMEOUT_MS, async () =>
-      (await deps.store()).upsert([event], receivedAt),
+    const { inserted } = await within(
+      deps.storeTimeoutMs ?? STORE_TIMEOUT_MS,
+      async (signal) => (await deps.store()).upsert([event], receivedAt, signal),
+      () => deps.log.log('warn', LATE_STORE_MESSAGE, { id: event.id, requestId: request.requestId }),
     );
     const duplicate = inserted === 0;
     deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: request.requestId });

@@ -95,7 +95,7 @@ export interface EventStore {
    * other failure is a `StoreError` of kind `unavailable`, and the caller must not treat the
    * batch as stored.
    */
-  upsert(events: readonly NormalizedEvent[], receivedAt: Date): Promise<UpsertResult>;
+  upsert(events: readonly NormalizedEvent[], receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult>;
   close(): Promise<void>;
   readonly sql: SqlClient;
 }
@@ -120,13 +120,14 @@ const add = (a: UpsertResult, b: UpsertResult): UpsertResult => ({
 });
 
 export function createEventStore(sql: SqlClient): EventStore {
-  async function write(events: readonly NormalizedEvent[], receivedAt: Date): Promise<UpsertResult> {
+  async function write(events: readonly NormalizedEvent[], receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult> {
     const params = rowParams(events);
     try {
-      const rows = await sql.query<{ inserted: boolean }>(upsertSqlFor(params.length / ROW_COLUMNS.length), [
-        receivedAt.toISOString(),
-        ...params,
-      ]);
+      const rows = await sql.query<{ inserted: boolean }>(
+        upsertSqlFor(params.length / ROW_COLUMNS.length),
+        [receivedAt.toISOString(), ...params],
+        signal,
+      );
       const inserted = rows.filter((row) => row.inserted).length;
       return { inserted, duplicates: events.length - inserted };
     } catch (error) {
@@ -134,28 +135,28 @@ export function createEventStore(sql: SqlClient): EventStore {
     }
   }
 
-  async function writeAlone(event: NormalizedEvent, receivedAt: Date): Promise<UpsertResult> {
+  async function writeAlone(event: NormalizedEvent, receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult> {
     try {
-      return await write([event], receivedAt);
+      return await write([event], receivedAt, signal);
     } catch (error) {
       if (!(error instanceof StoreError && error.kind === 'rejected')) throw error;
-      return write([degraded(event, error.message)], receivedAt);
+      return write([degraded(event, error.message)], receivedAt, signal);
     }
   }
 
   return {
     sql,
-    async upsert(events, receivedAt) {
+    async upsert(events, receivedAt, signal) {
       if (events.length === 0) return { inserted: 0, duplicates: 0 };
       if (events.length > MAX_EVENTS_PER_UPSERT) {
         throw new RangeError(`one upsert takes at most ${MAX_EVENTS_PER_UPSERT} events, got ${events.length}`);
       }
       try {
-        return await write(events, receivedAt);
+        return await write(events, receivedAt, signal);
       } catch (error) {
         if (!(error instanceof StoreError && error.kind === 'rejected')) throw error;
         let total: UpsertResult = { inserted: 0, duplicates: 0 };
-        for (const event of events) total = add(total, await writeAlone(event, receivedAt));
+        for (const event of events) total = add(total, await writeAlone(event, receivedAt, signal));
         return total;
       }
     },

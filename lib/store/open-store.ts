@@ -7,11 +7,13 @@ import { toStoreError } from './store-errors';
 export interface StoreLocation {
   databaseUrl: string | undefined;
   pgliteDir: string;
+  /** PostgreSQL only (PGlite runs in-process and is never stuck behind another session). */
+  statementTimeoutMs?: number;
 }
 
 /** The driver for a location: PostgreSQL when a URL is given, else embedded PGlite (loaded only then). */
 export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
-  if (location.databaseUrl) return openPostgres(location.databaseUrl);
+  if (location.databaseUrl) return openPostgres(location.databaseUrl, { statementTimeoutMs: location.statementTimeoutMs });
   const { openPglite } = await import('./pglite-client');
   return openPglite(location.pgliteDir);
 }

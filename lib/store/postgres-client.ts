@@ -4,6 +4,8 @@ import type { SqlClient } from './sql-client';
 export interface PostgresOptions {
   /** Connections in the pool. SCF runs one invocation per instance, so a couple suffice. */
   max?: number;
+  /** Server-side cap on one statement, lock waits included. @defaultvalue 15000 */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
     max_lifetime: 600,
     fetch_types: false,
     onnotice: () => {},
-    connection: { application_name: 'vod-events', statement_timeout: 15_000 },
+    connection: { application_name: 'vod-events', statement_timeout: options.statementTimeoutMs ?? 15_000 },
     // The driver's default waits 3^n/100 s (up to 20 s) before each reconnect while the server is
     // down, and queued queries wait with it: a callback would answer its 503 (and write its dead
     // letter) only after SCF's timeout, and a drain would stall after the server is back. Capped at 0.5 s.
@@ -28,8 +30,18 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
   });
   return {
     driver: 'postgres',
-    query: async <Row>(text: string, params: unknown[] = []) =>
-      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
+    async query<Row>(text: string, params: unknown[] = [], signal?: AbortSignal) {
+      signal?.throwIfAborted();
+      const pending = sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      // The cancel answers with its own promise; the query's rejection is what the caller sees.
+      const cancel = () => void Promise.resolve(pending.cancel()).catch(() => {});
+      signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        return (await pending) as unknown as Row[];
+      } finally {
+        signal?.removeEventListener('abort', cancel);
+      }
+    },
     exec: async (script) => {
       await sql.unsafe(script).simple();
     },

@@ -1,7 +1,10 @@
 /** The little of a PostgreSQL driver the store needs; `postgres` and PGlite both sit behind it. */
 export interface SqlClient {
-  /** One statement with `$n` parameters; resolves to its rows. */
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * One statement with `$n` parameters; resolves to its rows. An abort cancels it: a queued
+   * statement is never sent, a running one is cancelled on the server (PGlite ignores the signal).
+   */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[], signal?: AbortSignal): Promise<Row[]>;
   /** Several statements without parameters, sent as one script (one implicit transaction). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { inject, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { handleCallback } from '../../lib/callback/handle';
+import { handleCallback, LATE_STORE_MESSAGE } from '../../lib/callback/handle';
 import { systemClock } from '../../lib/clock';
 import { openEventStore } from '../../lib/store/open-store';
 import seeds from '../../samples/seed-events.json';
@@ -32,6 +32,10 @@ describe('callback when the store stalls', () => {
     expect(deadLetters[0]).toMatchObject({ payload: body.toString('utf8') });
     expect(String(deadLetters[0]!.reason)).toMatch(/StoreTimeout: the store did not answer within 300 ms/);
     await held;
+    // The statement was cancelled, not left to land behind its 503: the dead letter is the only copy.
+    const [{ rows }] = (await store.sql.query<{ rows: number }>('SELECT count(*)::int AS rows FROM vod_events')) as [{ rows: number }];
+    expect(rows).toBe(0);
+    expect(log.entries().filter((entry) => entry.message === LATE_STORE_MESSAGE)).toEqual([]);
     await blocker.end();
     await store.close();
   });

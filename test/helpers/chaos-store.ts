@@ -53,11 +53,11 @@ function counting(store: EventStore, tally: UpsertTally): EventStore {
   return {
     sql: store.sql,
     close: () => store.close(),
-    async upsert(events, receivedAt) {
+    async upsert(events, receivedAt, signal) {
       const started = performance.now();
       tally.inFlight++;
       try {
-        const result = await store.upsert(events, receivedAt);
+        const result = await store.upsert(events, receivedAt, signal);
         const ms = performance.now() - started;
         if (ms > 1_000) tally.slowOkMs.push(ms);
         tally.okCalls++;

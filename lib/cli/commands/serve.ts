@@ -1,5 +1,6 @@
 import { createCallbackHandler } from '../../../functions/callback/handler';
 import { CALLBACK_PATH } from '../../callback/gateway-event';
+import { CALLBACK_STATEMENT_TIMEOUT_MS } from '../../callback/handle';
 import { loadConfig } from '../../config';
 import { startLocalGateway, type LocalGateway } from '../../local-gateway/server';
 import { createRuntime, type Runtime } from '../../runtime';
@@ -35,7 +36,7 @@ export const serveCommand = defineCommand({
   async run({ values }) {
     const port = numberFlag(values, 'port', { min: 0, max: 65_535 }, DEFAULT_SERVE_PORT);
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-    const runtime = createRuntime(loadConfig(process.env));
+    const runtime = createRuntime(loadConfig(process.env), { statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS });
     const gateway = await startCallbackServer(runtime, { port, host });
     const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${runtime.config.pgliteDir}`;
     console.error(`vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
