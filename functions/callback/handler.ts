@@ -1,5 +1,5 @@
 import { toCallbackRequest, toGatewayResult, type GatewayHandler } from '../../lib/callback/gateway-event';
-import { handleCallback, type CallbackDeps } from '../../lib/callback/handle';
+import { CALLBACK_STATEMENT_TIMEOUT_MS, handleCallback, type CallbackDeps } from '../../lib/callback/handle';
 import { systemClock } from '../../lib/clock';
 import { DEFAULTS, loadConfig } from '../../lib/config';
 import { jsonLineLogger, type Logger } from '../../lib/log';
@@ -39,7 +39,9 @@ export function createCallbackHandler(runtime: Runtime): GatewayHandler {
  */
 export function callbackHandlerFromEnv(env: Record<string, string | undefined>, log: Logger = jsonLineLogger()): GatewayHandler {
   try {
-    return createCallbackHandler(createRuntime(loadConfig(env), { requireDatabaseUrl: true, log }));
+    return createCallbackHandler(
+      createRuntime(loadConfig(env), { requireDatabaseUrl: true, log, statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS }),
+    );
   } catch (error) {
     log.log('error', 'configuration error: callbacks are answered 503 and dead-lettered until it is fixed', {
       reason: (error as Error).message,
