@@ -69,7 +69,7 @@ describe('toCallbackRequest', () => {
   });
 
   it('never throws on any JSON value in any field: mistyped parts become empty ones', () => {
-    const odd = [null, true, 0, 12.5, 'text', [], ['POST'], [1, 2], {}, { a: 1 }, { toString: 'x' }];
+    const odd: unknown[] = [null, true, 0, 12.5, 'text', [], ['POST'], [1, 2], {}, { a: 1 }, { toString: 'x' }];
     for (const value of odd) {
       for (const field of ['body', 'headers', 'httpMethod', 'path', 'queryString', 'isBase64Encoded', 'requestContext']) {
         const request = toCallbackRequest({ ...functionUrl, [field]: value }, value);
