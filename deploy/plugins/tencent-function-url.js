@@ -196,9 +196,22 @@ function patchTencentPlugin(serverless) {
   };
 }
 
+/** Says why an `apigw` event is refused, before the schema's bare "unsupported function event". */
+function refuseApiGateway(serverless) {
+  for (const [name, fn] of Object.entries(serverless.service.functions || {})) {
+    if (!(fn && fn.events || []).some((event) => event && event.apigw)) continue;
+    throw new serverless.classes.Error(
+      `Function "${name}" declares an apigw event: SCF no longer creates API-gateway triggers (since 2024-07-01, ` +
+        'notice 583/107631). Use an http (function URL) event instead; see docs/deploy.md.',
+      'SCF_APIGW_RETIRED'
+    );
+  }
+}
+
 class TencentFunctionUrl {
   constructor(serverless) {
     this.serverless = serverless;
+    refuseApiGateway(serverless);
     patchTencentPlugin(serverless);
     serverless.configSchemaHandler.defineFunctionEvent('tencent', EVENT_TYPE, EVENT_SCHEMA);
     this.hooks = {
