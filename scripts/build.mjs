@@ -2,14 +2,16 @@
 import { build } from 'esbuild';
 import { existsSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 
-// SCF runtime Nodejs20.15. Function bundles carry every dependency (SCF Node runtimes >= 14.18
-// ship none) except the embedded-store and test tooling, which only local runs use.
+// SCF runtime Nodejs20.19 (serverless.yml). Function bundles carry every dependency (SCF Node
+// runtimes >= 14.18 ship none) except the embedded-store and test tooling, which only local runs use.
 const functionBundle = (name) => ({
   entryPoints: [`functions/${name}/index.ts`],
   outfile: `dist/${name}/index.js`,
   bundle: true,
   platform: 'node',
-  target: 'node20.15',
+  target: 'node20.19',
+  // Class names survive minification, so error names in the logs (and `constructor.name`) stay readable.
+  keepNames: true,
   format: 'cjs',
   minify: true,
   sourcemap: true,

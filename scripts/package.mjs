@@ -31,10 +31,45 @@ const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 /** True when deploy/node_modules holds exactly the versions deploy/package.json pins. */
 function deployToolingInstalled() {
   const pins = readJson(join(deployDir, 'package.json')).devDependencies;
-  return Object.entries(pins).every(([name, version]) => {
+  return Object.entries(pins).every(([name, pin]) => {
     const manifest = join(deployDir, 'node_modules', name, 'package.json');
+    // An alias ("npm:package@1.2.3") installs that package's manifest under the alias's name.
+    const version = pin.replace(/^npm:.+@/, '');
     return existsSync(manifest) && readJson(manifest).version === version;
   });
+}
+
+/**
+ * The deploy environment mistakes that a deploy would otherwise carry to a live, public function
+ * URL: the first one found, as one line naming the variable, or null. Checked before any API call.
+ */
+function preflightProblem(env) {
+  const url = (env.DATABASE_URL ?? '').trim();
+  if (url === '') {
+    return 'DATABASE_URL is not set: the functions need a PostgreSQL URL (postgres://user:password@host:5432/db); SCF has no disk for the embedded store.';
+  }
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url)) {
+    return `DATABASE_URL must be a postgres:// (or postgresql://) URL, got "${url.split(':')[0]}:…".`;
+  }
+  const keys = (env.VOD_CALLBACK_SIGN_KEY ?? '').trim();
+  // VOD's SignKey: letters and digits, at most 32 (SDK ModifyEventConfigRequest.SignKey); two
+  // keys separated by a comma while one is rotated.
+  if (keys !== '' && !keys.split(',').every((key) => /^[A-Za-z0-9]{1,32}$/.test(key.trim()))) {
+    return 'VOD_CALLBACK_SIGN_KEY must be letters and digits, at most 32 (two keys: separated by a comma), as VOD accepts for SignKey.';
+  }
+  if (keys === '' && env.VOD_CALLBACK_UNSIGNED !== '1') {
+    return 'VOD_CALLBACK_SIGN_KEY is not set: the function URL is public and would store anyone\'s body. Set the key you give VOD (ModifyEventConfig SignKey), or VOD_CALLBACK_UNSIGNED=1 to deploy an unsigned callback on purpose.';
+  }
+  return null;
+}
+
+// 0. Deploy only: refuse a deployment that cannot work or would be open to anyone.
+if (deploy) {
+  const problem = preflightProblem(process.env);
+  if (problem) {
+    console.error(`npm run deploy: ${problem}`);
+    process.exit(1);
+  }
 }
 
 // 1. Bundles: dist/pull-events/index.js, dist/callback/index.js.

@@ -13,6 +13,8 @@
 //    same code. Patched: each function gets its own COS key and its own zip is uploaded there
 //    right before the function is created/updated. (`deploy function -f X` already uploads
 //    `.serverless/X.zip`, and rollback reuses the objects a deploy uploaded: both unchanged.)
+//    Skipping the service zip must not skip creating the deploy bucket, which the plugin does
+//    inside that upload: a first deploy on a fresh account would then fail with NoSuchBucket.
 // 3. Environment: the plugin merges function variables INTO the provider's object (they leak into
 //    the next function) and sends empty values. Patched to merge into a copy and to leave out
 //    variables that are unset/empty in the deploy environment, so the function's defaults apply.
@@ -20,7 +22,9 @@
 //    option is only declared for AWS. Declared here for the commands the plugin implements.
 // 5. Checks the framework does not: a timer cron must have SCF's 7 fields.
 // 6. A validation schema for what serverless-tencent-scf actually reads (framework v3 otherwise
-//    warns that the provider has none, and a typo such as `integratedResponce` goes unnoticed).
+//    warns that the provider has none, and a typo goes unnoticed). No `apigw` event: SCF stopped
+//    creating API-gateway triggers on 2024-07-01 (notice 583/107631); tencent-function-url.js
+//    adds the `http` (function URL) event that replaces it.
 // 7. Writes .serverless/scf-resources.json: the function/trigger description the plugin would
 //    deploy (getServiceResource), environment values redacted. Offline review and tests read it.
 
@@ -72,7 +76,6 @@ const SCHEMA = {
       cosBucket: str,
       environment,
       vpcConfig,
-      apiGateway: { type: 'object', properties: { serviceId: str }, additionalProperties: false },
     },
   },
   function: {
@@ -93,16 +96,6 @@ const SCHEMA = {
   },
   functionEvents: {
     timer: event({ cronExpression: str, enable: bool }, ['cronExpression']),
-    apigw: event({
-      stageName: { type: 'string', enum: ['test', 'prepub', 'release'] },
-      serviceId: str,
-      httpMethod: { type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'ANY'] },
-      path: { type: 'string', pattern: '^/' },
-      integratedResponse: bool,
-      enableCORS: bool,
-      serviceTimeout: { type: 'integer', minimum: 1, maximum: 1800 },
-      enable: bool,
-    }),
     cos: event({ bucket: str, events: str, filter: { type: 'object' }, enable: bool }),
     cmq: event({ name: str, enable: bool }),
     ckafka: event({ name: str, topic: str, maxMsgNum: { type: 'integer' }, offset: str, enable: bool }),
@@ -155,6 +148,10 @@ function patchTencentPlugin(serverless) {
   const originalUpload = DeployFunction.prototype.uploadPackage2Cos;
   DeployFunction.prototype.uploadPackage2Cos = async function uploadPackage2Cos(bucket, key, filePath) {
     if (!filePath) {
+      // The plugin creates the deploy bucket inside this upload, and writes the service
+      // description into that bucket right after it: on an account that has never deployed, the
+      // bucket must still be created here or that write fails with COS NoSuchBucket.
+      await ensureDeployBucket(this, bucket);
       this.serverless.cli.log('No service-wide zip: every function is uploaded with its own artifact.');
       return { CosBucketName: bucket, CosObjectName: `/${key}` };
     }
@@ -171,6 +168,22 @@ function patchTencentPlugin(serverless) {
     }
     return originalFunctionDeploy.call(this, ns, funcObject);
   };
+}
+
+/**
+ * Creates `<bucket>-<appid>` in the deploy region unless the account has it, as the plugin's own
+ * upload does (GET Service, then PUT Bucket).
+ */
+async function ensureDeployBucket(handler, bucket) {
+  const { region } = handler.options;
+  const fullName = `${bucket}-${handler.appid}`;
+  const cos = handler.cosClient;
+  const call = (method, params) =>
+    new Promise((resolve, reject) => cos[method](params, (error, data) => (error ? reject(error) : resolve(data))));
+  const listing = await call('getService', { Region: region });
+  if ((listing.Buckets || []).some((item) => item.Name === fullName)) return;
+  handler.serverless.cli.log(`Creating the deploy bucket cos[${fullName}] in ${region}`);
+  await call('putBucket', { Bucket: fullName, Region: region });
 }
 
 function functionArtifact(serverless, functionName) {

@@ -1,7 +1,14 @@
+import type { ScfContext, ScfHttpEvent } from '../../lib/callback/gateway-event';
 import { callbackHandlerFromEnv } from './handler';
 
+// Built once per instance so warm invocations reuse the store's connections; the store itself
+// opens on first use.
+const handle = callbackHandlerFromEnv(process.env);
+
 /**
- * SCF entry point (`index.main_handler`) behind the API-gateway trigger. Built once per instance
- * so warm invocations reuse the store's connections; the store itself opens on first use.
+ * SCF entry point (`index.main_handler`) behind the function URL. Declared `async`: SCF waits for
+ * a handler's promise only when the handler is an async function (doc 583/67790).
  */
-export const main_handler = callbackHandlerFromEnv(process.env);
+export async function main_handler(event: ScfHttpEvent, context?: ScfContext) {
+  return handle(event, context);
+}

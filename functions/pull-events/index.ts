@@ -7,4 +7,11 @@ import { createPullEventsHandler, type ScfContext, type ScfTimerEvent } from './
 const runtime = createRuntime(loadConfig(process.env), { requireDatabaseUrl: true });
 const handle = createPullEventsHandler(runtime, () => credentialsFrom(process.env));
 
-export const main_handler = (event: ScfTimerEvent, context: ScfContext) => handle(event, context);
+/**
+ * SCF entry point (`index.main_handler`) of the timer trigger. Declared `async`: SCF waits for a
+ * handler's promise only when the handler is an async function (doc 583/67790); a plain function
+ * returning one would run until the event loop is empty, which the idle pool delays.
+ */
+export async function main_handler(event: ScfTimerEvent, context: ScfContext) {
+  return handle(event, context);
+}

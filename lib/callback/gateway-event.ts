@@ -1,12 +1,23 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { CallbackRequest, CallbackResult } from './handle';
 
-/** The path `serverless.yml` gives the gateway trigger, and `vod-events serve` answers on. */
+/** The path `vod-events serve` answers on and the docs give VOD; a function URL accepts any path. */
 export const CALLBACK_PATH = '/vod/callback';
 
 /**
- * SCF's API-gateway event: AWS's shape plus SCF's own fields. Every field is optional because a
- * test, a console "test event" or a misconfigured trigger can leave any of them out.
+ * SCF's function-URL event (doc 583/96099): the raw body as text, headers in any case,
+ * `x-scf-remote-addr` holding the client's address, the query as `queryString`. It has no
+ * `isBase64Encoded` and no `requestContext`. Every field optional: a console "test event" or a
+ * hand-made one can leave any of them out.
+ */
+export type ScfFunctionUrlEvent = Partial<Pick<APIGatewayProxyEvent, 'body' | 'httpMethod' | 'path'>> & {
+  headers?: Record<string, string | undefined> | null;
+  queryString?: Record<string, string | string[]> | null;
+};
+
+/**
+ * SCF's API-gateway event (the trigger SCF stopped creating on 2024-07-01, notice 583/107631): AWS's
+ * shape plus SCF's own fields. Still accepted, so a function wired the old way keeps working.
  */
 export type ScfApiGatewayEvent = Partial<Omit<APIGatewayProxyEvent, 'headers' | 'requestContext'>> & {
   headers?: Record<string, string | undefined> | null;
@@ -23,33 +34,53 @@ export type ScfApiGatewayEvent = Partial<Omit<APIGatewayProxyEvent, 'headers' | 
   } | null;
 };
 
+/** Either HTTP event SCF hands the callback. Both keep `body`, `headers`, `httpMethod`, `path`. */
+export type ScfHttpEvent = ScfFunctionUrlEvent | ScfApiGatewayEvent;
+
 /** The part of SCF's invocation context the callback reads. */
 export interface ScfContext {
   request_id?: string;
 }
 
-/** An integration response: with integrated response on, the gateway answers with exactly this. */
+/**
+ * The answer: a function URL sends `statusCode`, `headers` and `body` as the HTTP response
+ * (583/96099); API gateway with integrated response reads the same object plus `isBase64Encoded`.
+ */
 export type ScfApiGatewayResult = APIGatewayProxyResult & { headers: Record<string, string>; isBase64Encoded: false };
 
-export type GatewayHandler = (event: ScfApiGatewayEvent, context?: ScfContext) => Promise<ScfApiGatewayResult>;
+export type GatewayHandler = (event: ScfHttpEvent, context?: ScfContext) => Promise<ScfApiGatewayResult>;
 
-function lowercaseHeaders(headers: ScfApiGatewayEvent['headers']): Record<string, string> {
+type Fields = Record<string, unknown>;
+
+/** `value` when it is a plain JSON object, else an empty one: arrays, strings and numbers hold no fields. */
+const fieldsOf = (value: unknown): Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function lowercaseHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(fieldsOf(headers))) {
     if (typeof value === 'string') out[name.toLowerCase()] = value;
   }
   return out;
 }
 
-/** Never throws, whatever the event holds: missing parts become empty ones, which the core refuses. */
-export function toCallbackRequest(event: ScfApiGatewayEvent, context?: ScfContext): CallbackRequest {
-  const text = typeof event.body === 'string' ? event.body : '';
+/**
+ * Never throws, whatever JSON the event holds in whatever field: a missing or mistyped part becomes
+ * an empty one, which the core then refuses with its 4xx. `isBase64Encoded` counts only when it is
+ * exactly `true` (API gateway); a function URL always sends the body as text.
+ */
+export function toCallbackRequest(event: unknown, context?: unknown): CallbackRequest {
+  const fields = fieldsOf(event);
+  const requestContext = fieldsOf(fields.requestContext);
+  const body = text(fields.body) ?? '';
   return {
-    method: event.httpMethod ?? event.requestContext?.httpMethod ?? '',
-    path: event.path ?? '',
-    headers: lowercaseHeaders(event.headers),
-    body: Buffer.from(text, event.isBase64Encoded === true ? 'base64' : 'utf8'),
-    requestId: event.requestContext?.requestId ?? context?.request_id,
+    method: text(fields.httpMethod) ?? text(requestContext.httpMethod) ?? '',
+    path: text(fields.path) ?? '',
+    headers: lowercaseHeaders(fields.headers),
+    body: Buffer.from(body, fields.isBase64Encoded === true ? 'base64' : 'utf8'),
+    requestId: text(requestContext.requestId) ?? text(fieldsOf(context).request_id),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { emulatorCommand } from './commands/emulator';
 import { replayCommand } from './commands/replay';
 import { serveCommand } from './commands/serve';
+import { sendTestCommand } from './commands/send-test';
 import { devCommand } from './commands/dev';
 import { drainCommand } from './commands/drain';
 import { listCommand } from './commands/list';
@@ -13,6 +14,7 @@ export const commands: Command[] = [
   emulatorCommand,
   drainCommand,
   serveCommand,
+  sendTestCommand,
   replayCommand,
   listCommand,
   statsCommand,
