@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PULL_GRACE_MS, WRITE_GRACE_MS } from '../../../lib/drain/deadlines';
 import { DrainError, StoreError } from '../../../lib/errors';
-import { drainHarness, type Step } from './fakes';
+import { drainHarness, type Step, type StoreStep } from './fakes';
 
 const BUDGET_MS = 10_000;
 const END_MS = BUDGET_MS + PULL_GRACE_MS + WRITE_GRACE_MS;
-const times = (n: number, step: Step): Step[] => Array.from({ length: n }, () => step);
+const times = <T extends Step | StoreStep>(n: number, step: T): T[] => Array.from({ length: n }, () => step);
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => expect.unreachable('the drain resolved'),
@@ -17,7 +17,7 @@ const failureOf = (promise: Promise<unknown>) =>
 
 describe('drain: what is confirmed', () => {
   it('confirms exactly the handles it stored, and none after a store failure', async () => {
-    const h = drainHarness({ pulls: [{ events: 16 }, { events: 16 }], store: [{ ok: true }, ...times(3, { fail: 'unavailable' } as never)] });
+    const h = drainHarness({ pulls: [{ events: 16 }, { events: 16 }], store: [{ ok: true }, ...times(3, { fail: 'unavailable' } as const)] });
     const failure = await failureOf(h.run());
     expect(failure.cause).toBeInstanceOf(StoreError);
     expect(failure.message).toMatch(/^storing pulled events failed; every unstored event was left unconfirmed/);
@@ -72,14 +72,14 @@ describe('drain: failures', () => {
   });
 
   it('cuts every confirm attempt at its deadline when VOD hangs, and says the outcome is unknown', async () => {
-    const h = drainHarness({ pulls: [{ events: 16 }], confirms: times(50, { hang: true }) });
+    const h = drainHarness({ pulls: [{ events: 16 }], confirms: times(50, { hang: true } as const) });
     const result = await h.run({ budgetMs: BUDGET_MS });
     expect(result).toMatchObject({ pulled: 16, inserted: 16, confirmed: 0, confirmUnknown: 16, unconfirmed: 0 });
     expect(result.elapsedMs).toBeLessThanOrEqual(END_MS);
   });
 
   it('rejects naming the network when VOD never answered a pull for the whole budget', async () => {
-    const h = drainHarness({ pulls: times(100, { hang: true }) });
+    const h = drainHarness({ pulls: times(100, { hang: true } as const) });
     const failure = await failureOf(h.run({ budgetMs: BUDGET_MS, concurrency: 4 }));
     expect(failure.message).toMatch(/^VOD never answered in [\d.]+ s \(\d+ pulls timed out, hung or could not connect to https:\/\/vod\.tencentcloudapi\.com\): most likely the function's network has no route to the VOD endpoint/);
     expect(failure.result).toMatchObject({ pulled: 0, stopReason: 'failed' });
@@ -87,14 +87,14 @@ describe('drain: failures', () => {
   });
 
   it('rejects when VOD kept answering errors for the whole budget and nothing got through', async () => {
-    const h = drainHarness({ pulls: times(1000, { fail: 'retryable', code: 'InternalError' }) });
+    const h = drainHarness({ pulls: times(1000, { fail: 'retryable', code: 'InternalError' } as const) });
     const failure = await failureOf(h.run({ budgetMs: BUDGET_MS }));
     expect(failure.message).toMatch(/^the VOD API kept failing for the whole budget \(\d+ pulls, none got through\).*InternalError/);
     expect(failure.result.stopReason).toBe('failed');
   });
 
   it('succeeds with its counts when some calls were rate-limited but events moved', async () => {
-    const h = drainHarness({ pulls: [{ events: 16 }, ...times(1000, { fail: 'retryable', code: 'RequestLimitExceeded' })] });
+    const h = drainHarness({ pulls: [{ events: 16 }, ...times(1000, { fail: 'retryable', code: 'RequestLimitExceeded' } as const)] });
     const result = await h.run({ budgetMs: BUDGET_MS });
     expect(result).toMatchObject({ pulled: 16, inserted: 16, confirmed: 16, stopReason: 'budget' });
     expect(result.retries).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('drain: time and memory bounds', () => {
 
   it('keeps at most maxInflightBytes of pulled events waiting for the store', async () => {
     const maxInflightBytes = 1_500_000;
-    const h = drainHarness({ pulls: times(8, { events: 16, bytes: 64 * 1024 }), store: times(8, { ok: true, latencyMs: 200 }) });
+    const h = drainHarness({ pulls: times(8, { events: 16, bytes: 64 * 1024 }), store: times(8, { ok: true, latencyMs: 200 } as const) });
     const result = await h.run({ concurrency: 4, maxInflightBytes });
     expect(result).toMatchObject({ pulled: 128, inserted: 128, confirmed: 128, stopReason: 'drained' });
     // One batch is ~1.05 MB: two would not fit, so the four loops took turns.
