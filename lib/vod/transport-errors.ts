@@ -14,7 +14,10 @@ export function httpFailure(action: string, status: number, detail: string, caus
   return new VodApiError({ action, code: `HTTP ${status}`, kind, detail, cause });
 }
 
-/** The hint for a parameter error in a confirm: the ConfirmEvents doc names this cause. */
+/**
+ * The hint for a parameter error in a confirm. The ConfirmEvents doc names this cause ("超出 30 秒会报参数
+ * 错误", https://tencentcloud.com/document/product/266/34184) and is silent on the other handles of the call.
+ */
 export const EXPIRED_HANDLE_HINT =
   'VOD answers a parameter error for a handle older than 30 s; such events are delivered again and counted as duplicates';
 export const SUBAPP_HINT = 'check VOD_SUBAPP_ID (a sub-application id of this account)';
