@@ -151,7 +151,7 @@ async function pullAndStore(run: Run): Promise<StoredBatch | undefined> {
       run.reasons.push(StopReason.drained);
       return undefined;
     }
-    const sizes = events.map((event) => (JSON.stringify(event.content) ?? '').length);
+    const sizes = events.map((event) => jsonSize(event.content));
     reservation!.settle(sizes.reduce((sum, size) => sum + size, 0));
     run.totals.pulled += events.length;
     if (!(await storeBatch(run, events, sizes))) {
@@ -243,6 +243,19 @@ function upsertBefore(run: Run, events: NormalizedEvent[], deadline: number): Pr
   return cutOff(store.upsert(events, new Date(clock.now()), signal), signal, () =>
     new StoreError(`the store did not answer within the ${Math.max(0, leftMs)} ms left before the invocation's deadline`, 'unavailable'),
   );
+}
+
+/**
+ * About the length of `JSON.stringify(value)`, without building the string: a batch of large events
+ * would otherwise leave another copy of itself for the garbage collector.
+ */
+export function jsonSize(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (value === null || typeof value !== 'object' || depth > 100) return 8;
+  let size = 2;
+  if (Array.isArray(value)) for (const item of value) size += jsonSize(item, depth + 1) + 1;
+  else for (const [key, item] of Object.entries(value)) size += key.length + 4 + jsonSize(item, depth + 1);
+  return size;
 }
 
 function* groupsBySize<T>(items: T[], sizes: number[], maxBytes: number): Generator<T[]> {
