@@ -4,6 +4,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A signal that aborts with a `TimeoutError` after `ms` on this clock (what `AbortSignal.timeout` is on real time). */
+  timeout(ms: number): AbortSignal;
 }
 
 export const systemClock: Clock = {
@@ -21,4 +23,5 @@ export const systemClock: Clock = {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
+  timeout: (ms) => AbortSignal.timeout(Math.max(0, ms)),
 };

@@ -15,6 +15,8 @@ export interface Config {
   drainMaxBatches: number;
   /** Explicit wall-clock budget; `undefined` means "the SCF context's remaining time less a margin". */
   drainBudgetMs: number | undefined;
+  /** Bytes of pulled-but-unstored events the drain holds at once (see README, "Sizing memory"). */
+  drainMaxInflightBytes: number;
   /** Accepted callback sign keys (one, or two while rotating); empty means callbacks are unauthenticated. */
   callbackSignKeys: string[];
   callbackMaxBodyBytes: number;
@@ -27,6 +29,7 @@ export const DEFAULTS = {
   maxQps: 90,
   drainConcurrency: 4,
   drainMaxBatches: 200,
+  drainMaxInflightBytes: 16 * 1_048_576,
   callbackMaxBodyBytes: 1_048_576,
 } as const;
 
@@ -137,6 +140,8 @@ export function loadConfig(env: Env): Config {
     drainConcurrency: read.integer('DRAIN_CONCURRENCY', { min: 1, max: 64 }) ?? DEFAULTS.drainConcurrency,
     drainMaxBatches: read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ?? DEFAULTS.drainMaxBatches,
     drainBudgetMs: read.integer('DRAIN_BUDGET_MS', { min: 1, max: 24 * 3600 * 1000 }),
+    drainMaxInflightBytes:
+      read.integer('DRAIN_MAX_INFLIGHT_BYTES', { min: 65_536, max: 2 ** 31 }) ?? DEFAULTS.drainMaxInflightBytes,
     callbackSignKeys: read.keyList('VOD_CALLBACK_SIGN_KEY'),
     callbackMaxBodyBytes:
       read.integer('CALLBACK_MAX_BODY_BYTES', { min: 1024, max: 64 * 1_048_576 }) ?? DEFAULTS.callbackMaxBodyBytes,

@@ -12,12 +12,28 @@ export function safeText(text: string): string {
   return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
 }
 
+/**
+ * The key cleaned as by `safeText`, unless another member already has that name (`"a\u0000"` and
+ * `"a\uFFFD"` both clean to `"a\uFFFD"`): then JSON's escape of it (`a\\u0000`, as text), and a
+ * counter if even that is taken, so cleaning never merges two members.
+ */
+function distinctKey(key: string, taken: ReadonlyMap<string, unknown>): string {
+  const cleaned = safeText(key);
+  if (!taken.has(cleaned)) return cleaned;
+  const escaped = JSON.stringify(key).slice(1, -1);
+  let candidate = escaped;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${escaped}#${n}`;
+  return candidate;
+}
+
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(safeValue);
   if (value !== null && typeof value === 'object') {
+    const members = new Map<string, unknown>();
+    for (const [key, child] of Object.entries(value)) members.set(distinctKey(key, members), safeValue(child));
     // fromEntries defines own properties, so a "__proto__" member stays a member.
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [safeText(key), safeValue(child)]));
+    return Object.fromEntries(members);
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;

@@ -2,18 +2,25 @@ import { createEventStore, type EventStore } from './event-store';
 import { openPostgres } from './postgres-client';
 import { migrate } from './schema';
 import type { SqlClient } from './sql-client';
-import { toStoreError } from './store-errors';
+import { isConnectionFailure, toStoreError } from './store-errors';
 
 export interface StoreLocation {
   databaseUrl: string | undefined;
   pgliteDir: string;
   /** PostgreSQL only (PGlite runs in-process and is never stuck behind another session). */
   statementTimeoutMs?: number;
+  /** The drain's loops each store through their own connection (the pool is at least 2). */
+  drainConcurrency?: number;
 }
 
 /** The driver for a location: PostgreSQL when a URL is given, else embedded PGlite (loaded only then). */
 export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
-  if (location.databaseUrl) return openPostgres(location.databaseUrl, { statementTimeoutMs: location.statementTimeoutMs });
+  if (location.databaseUrl) {
+    return openPostgres(location.databaseUrl, {
+      statementTimeoutMs: location.statementTimeoutMs,
+      max: Math.max(2, location.drainConcurrency ?? 0),
+    });
+  }
   const { openPglite } = await import('./pglite-client');
   return openPglite(location.pgliteDir);
 }
@@ -27,7 +34,8 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     await migrate(sql);
   } catch (error) {
     await sql.close().catch(() => {});
-    throw toStoreError(error, 'creating the vod_events table');
+    // The driver connects on the first statement: a server that is down fails here, not at open.
+    throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
   return createEventStore(sql);
 }

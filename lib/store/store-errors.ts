@@ -23,3 +23,13 @@ export function toStoreError(error: unknown, doing: string): StoreError {
     cause: error,
   });
 }
+
+/** Errors of reaching the server at all (refused, unresolvable, unreachable, timed out), as Node and the driver name them. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  // Several addresses tried (IPv4 and IPv6): Node reports an AggregateError of the attempts.
+  return error instanceof AggregateError && error.errors.some(isConnectionFailure);
+}

@@ -7,10 +7,13 @@ export interface PulledEvent {
 }
 
 /**
- * VOD's reliable-notification queue, whatever API generation serves it. Errors are `VodApiError`.
+ * VOD's reliable-notification queue, whatever API generation serves it. Errors are `VodApiError`, classified
+ * by the client into a `kind` the caller switches on.
  */
 export interface VodQueueClient {
   readonly api: ApiFormat;
+  /** Where the calls go, for messages. */
+  readonly endpoint: string;
   /** One long poll. An empty array means the queue is empty ("no event" answers included). */
   pull(signal: AbortSignal): Promise<PulledEvent[]>;
   /** Confirms at most 16 handles. */

@@ -1,8 +1,9 @@
 import { Client } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_client';
 import type { EventContent } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
+import { VodApiError, type VodErrorKind } from '../errors';
 import { ApiFormat } from '../events/types';
 import { CLIENT_TIMEOUT_MS, type PulledEvent, type VodQueueClient } from './queue-client';
-import { apiError } from './vod-api-error';
+import { CLOCK_HINT, EXPIRED_HANDLE_HINT, httpFailure, noAnswer, SUBAPP_HINT } from './transport-errors';
 
 export interface VodClientSettings {
   endpoint: string;
@@ -19,12 +20,34 @@ interface SdkError {
   message: string;
 }
 
+/**
+ * API 3.0 error codes → kind and fix-it hint, first match wins. Common codes: VOD's "Error Codes"
+ * page (https://www.tencentcloud.com/zh/document/product/266/70594); the hint says what to change.
+ */
+const V3_CODES: [RegExp, VodErrorKind, string?][] = [
+  [/^(InternalError|RequestLimitExceeded|ResourceUnavailable|FailedOperation|ServiceUnavailable|LimitExceeded)/, 'retryable'],
+  [/^AuthFailure\.SignatureExpire/, 'auth', CLOCK_HINT],
+  [/^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)/, 'auth', 'check TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY, or the execution role that SCF uses'],
+  [/^AuthFailure\.(TokenFailure|InvalidAuthorization)/, 'auth', 'the session token is missing or expired: check TENCENTCLOUD_SESSIONTOKEN or the execution role'],
+  [/^(AuthFailure|UnauthorizedOperation)/, 'auth', 'the credentials may not call VOD: grant QcloudVODFullAccess (or PullEvents/ConfirmEvents) to the user or role'],
+  [/^ResourceNotFound\.(SubAppId|SubApp)/, 'fatal', 'VOD_SUBAPP_ID names no sub-application of this account'],
+];
+
 /** SDK errors → `VodApiError`: API codes by name, HTTP status by class, anything else is the network. */
-function classify(action: string, error: unknown) {
+function classify(action: string, error: unknown): VodApiError {
   const { code, httpCode, requestId, message } = error as SdkError;
-  if (code) return apiError(action, code, message, { requestId, cause: error });
-  if (httpCode) return apiError(action, `HTTP ${httpCode}`, message, { retryable: httpCode >= 500 || httpCode === 429, cause: error });
-  return apiError(action, undefined, `network error or timeout: ${message}`, { retryable: true, cause: error });
+  if (code) {
+    const [, kind, hint] = V3_CODES.find(([pattern]) => pattern.test(code)) ?? [undefined, 'fatal' as const, parameterHint(action, code)];
+    return new VodApiError({ action, code, kind, detail: message, hint, requestId, cause: error });
+  }
+  if (httpCode) return httpFailure(action, httpCode, message, error);
+  return noAnswer(action, error);
+}
+
+/** ConfirmEvents answers a parameter error for an expired handle (ConfirmEvents doc); elsewhere it is the SubAppId. */
+function parameterHint(action: string, code: string): string | undefined {
+  if (!/^(InvalidParameter|MissingParameter|UnknownParameter)/.test(code)) return undefined;
+  return action === 'ConfirmEvents' ? EXPIRED_HANDLE_HINT : SUBAPP_HINT;
 }
 
 /** PullEvents/ConfirmEvents of the 2018-07-17 API through the official SDK. */
@@ -45,6 +68,7 @@ export function createV3Client(settings: VodClientSettings): VodQueueClient {
 
   return {
     api: ApiFormat.v3,
+    endpoint: settings.endpoint,
     async pull(signal) {
       let response: { EventSet?: EventContent[] | null };
       try {

@@ -6,7 +6,7 @@ import { CALLBACK_STATEMENT_TIMEOUT_MS, LATE_STORE_MESSAGE } from '../../lib/cal
 import { startCallbackServer } from '../../lib/cli/commands/serve';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
-import { DrainError } from '../../lib/drain/drain';
+import { DrainError } from '../../lib/errors';
 import { pushEvents, startEmulator, type PushResult, type RunningEmulator } from '../../lib/emulator';
 import { dedupeKey } from '../../lib/events/dedupe-key';
 import type { LocalGateway } from '../../lib/local-gateway/server';

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPullEventsHandler } from '../../functions/pull-events/handler';
 import { loadConfig } from '../../lib/config';
-import { drain, DrainError } from '../../lib/drain/drain';
+import { drain } from '../../lib/drain/drain';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { StoreError } from '../../lib/errors';
+import { DrainError, StoreError } from '../../lib/errors';
 import { silentLogger } from '../../lib/log';
 import { systemClock } from '../../lib/clock';
 import { createRuntime } from '../../lib/runtime';
@@ -88,6 +88,31 @@ describe('pull-events when the store misbehaves', () => {
     await runtime.close();
     await emulator.close();
   }, 30_000);
+
+  it('ends inside the SCF limit with its summary when another session locks the table', async () => {
+    emulator = await startEmulator({ longPollMs: 100 });
+    emulator.enqueue(v3EventBatch(64, 24));
+    const runtime = createRuntime(loadConfig(envFor({ DRAIN_BUDGET_MS: '60000' })), { requireDatabaseUrl: true, log: silentLogger });
+    await runtime.store();
+    const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
+    const released = blocker.begin(async (tx) => {
+      await tx`LOCK TABLE vod_events IN EXCLUSIVE MODE`;
+      await sleep(14_500);
+    });
+    await sleep(50);
+    const started = Date.now();
+    const endsAt = started + 14_000;
+    const failure = await createPullEventsHandler(runtime)({}, { getRemainingTimeInMillis: () => endsAt - Date.now() }).catch((error: unknown) => error);
+    // Every blocked statement used to wait its full 15 s statement_timeout.
+    expect(Date.now() - started).toBeLessThan(14_000);
+    expect(failure).toBeInstanceOf(DrainError);
+    expect((failure as DrainError).result).toMatchObject({ inserted: 0, confirmed: 0, stopReason: 'failed' });
+    expect(emulator.stats().confirmed).toBe(0);
+    await released;
+    await blocker.end();
+    await runtime.close();
+    await emulator.close();
+  }, 40_000);
 
   it('never confirms a handle older than the confirm window when the store is slow; VOD redelivers it', async () => {
     emulator = await startEmulator({ longPollMs: 100 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DrainError } from '../../lib/drain/drain';
+import { DrainError } from '../../lib/errors';
 import { dedupeKey } from '../../lib/events/dedupe-key';
 import seeds from '../../samples/seed-events.json';
 import { startDrainHarness, type DrainHarness } from '../helpers/drain-harness';
@@ -24,11 +24,12 @@ describe('pull-events against the emulator and PostgreSQL', () => {
     expect(harness.emulator.stats()).toMatchObject({ pending: 0, inflight: 0, confirmed: 1000 });
   });
 
-  it('answers an empty queue with "drained" after one long poll per loop', async () => {
+  it('answers an empty queue with "drained" after one long poll, whatever the concurrency', async () => {
     harness = await startDrainHarness();
+    // Until the first batch's size is known only one pull runs; its empty answer ends every loop.
     const result = await harness.invoke({ DRAIN_CONCURRENCY: '2' });
-    expect(result).toMatchObject({ pulled: 0, inserted: 0, confirmed: 0, batches: 2, stopReason: 'drained' });
-    expect(harness.emulator.stats().calls.PullEvents).toBe(2);
+    expect(result).toMatchObject({ pulled: 0, inserted: 0, confirmed: 0, batches: 1, stopReason: 'drained' });
+    expect(harness.emulator.stats().calls.PullEvents).toBe(1);
   });
 
   it.each(['empty-list', 'null'] as const)('also reads an empty EventSet answered as %s', async (emptyAnswer) => {

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { createPullEventsHandler, type ScfContext } from '../../functions/pull-events/handler';
 import { loadConfig } from '../../lib/config';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { silentLogger } from '../../lib/log';
@@ -10,7 +10,7 @@ export interface DrainHarness {
   emulator: RunningEmulator;
   databaseUrl: string;
   /** A fresh runtime + handler per call, as a new SCF instance would build them. */
-  invoke(env?: Record<string, string>): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
+  invoke(env?: Record<string, string>, context?: ScfContext): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
   /** Every runtime made so far, for queries and clean-up. */
   runtimes: Runtime[];
   rows(): Promise<{ id: string; delivery_count: number; event_type: string }[]>;
@@ -36,10 +36,10 @@ export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, b
     emulator,
     databaseUrl,
     runtimes,
-    async invoke(env = {}) {
+    async invoke(env = {}, context = {}) {
       const runtime = createRuntime(loadConfig(envFor(env)), { requireDatabaseUrl: true, log: silentLogger });
       runtimes.push(runtime);
-      return createPullEventsHandler(runtime)({ Type: 'Timer', TriggerName: 'test' }, {});
+      return createPullEventsHandler(runtime)({ Type: 'Timer', TriggerName: 'test' }, context);
     },
     async rows() {
       const runtime = runtimes[0] ?? createRuntime(loadConfig(envFor({})), { log: silentLogger });

@@ -80,5 +80,5 @@ export async function control(emulator: RunningEmulator, method: 'GET' | 'POST',
 /** A clock that moves only when told, starting now (so signatures made with the real time still verify). */
 export function manualClock(start = Date.now()): { clock: Clock; advance(ms: number): void } {
   let now = start;
-  return { clock: { now: () => now, sleep: async () => {} }, advance: (ms) => void (now += ms) };
+  return { clock: { now: () => now, sleep: async () => {}, timeout: () => new AbortController().signal }, advance: (ms) => void (now += ms) };
 }

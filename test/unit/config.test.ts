@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       drainConcurrency: 4,
       drainMaxBatches: 200,
       drainBudgetMs: undefined,
+      drainMaxInflightBytes: 16 * 1_048_576,
       callbackSignKeys: [],
       callbackMaxBodyBytes: 1_048_576,
     });

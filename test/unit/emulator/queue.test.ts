@@ -4,7 +4,7 @@ import { EventQueues, type QueueKey } from '../../../lib/emulator/queue';
 
 const manualClock = (start = 1_700_000_000_000) => {
   let now = start;
-  const clock: Clock = { now: () => now, sleep: async () => {} };
+  const clock: Clock = { now: () => now, sleep: async () => {}, timeout: () => new AbortController().signal };
   return { clock, advance: (ms: number) => (now += ms) };
 };
 const main: QueueKey = { format: 'v3', subAppId: undefined };

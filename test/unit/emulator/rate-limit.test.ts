@@ -6,7 +6,7 @@ describe('Class: ActionRateLimiter', () => {
   it('allows maxQps calls per action per second, refilling with the clock', () => {
     // Prepare
     let now = 0;
-    const clock: Clock = { now: () => now, sleep: async () => {} };
+    const clock: Clock = { now: () => now, sleep: async () => {}, timeout: () => new AbortController().signal };
     const limiter = new ActionRateLimiter(clock, 100);
 
     // Act
