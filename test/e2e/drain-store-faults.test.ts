@@ -95,11 +95,8 @@ describe('pull-events when the store misbehaves', () => {
     const runtime = createRuntime(loadConfig(envFor({ DRAIN_BUDGET_MS: '60000' })), { requireDatabaseUrl: true, log: silentLogger });
     await runtime.store();
     const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
-    const released = blocker.begin(async (tx) => {
-      await tx`LOCK TABLE vod_events IN EXCLUSIVE MODE`;
-      await sleep(14_500);
-    });
-    await sleep(50);
+    const released = holdTableLock(blocker, 14_500);
+    await released.locked;
     const started = Date.now();
     const endsAt = started + 14_000;
     const failure = await createPullEventsHandler(runtime)({}, { getRemainingTimeInMillis: () => endsAt - Date.now() }).catch((error: unknown) => error);
@@ -108,7 +105,7 @@ describe('pull-events when the store misbehaves', () => {
     expect(failure).toBeInstanceOf(DrainError);
     expect((failure as DrainError).result).toMatchObject({ inserted: 0, confirmed: 0, stopReason: 'failed' });
     expect(emulator.stats().confirmed).toBe(0);
-    await released;
+    await released.done;
     await blocker.end();
     await runtime.close();
     await emulator.close();
@@ -121,18 +118,15 @@ describe('pull-events when the store misbehaves', () => {
     const store = await runtime.store();
     // Another session holds the table: every upsert waits until it lets go.
     const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
-    const released = blocker.begin(async (tx) => {
-      await tx`LOCK TABLE vod_events IN EXCLUSIVE MODE`;
-      await sleep(800);
-    });
-    await sleep(50);
+    const released = holdTableLock(blocker, 1_500);
+    await released.locked;
     const limiters = { pull: tokenBucket(50, systemClock), confirm: tokenBucket(50, systemClock) };
     const vod = createVodQueueClient(runtime.config, systemClock);
     const result = await drain(
       { vod, store, clock: systemClock, log: silentLogger, limiters },
       { concurrency: 1, maxBatches: 1, budgetMs: 5000, handleMaxAgeMs: 400 },
     );
-    await released;
+    await released.done;
     await blocker.end();
     expect(result).toMatchObject({ pulled: 10, inserted: 10, confirmed: 0, unconfirmed: 10 });
     expect(emulator.stats()).toMatchObject({ inflight: 10, confirmed: 0 });
@@ -140,3 +134,18 @@ describe('pull-events when the store misbehaves', () => {
     await emulator.close();
   }, 30_000);
 });
+
+/**
+ * Holds an exclusive lock on vod_events from another session for `ms`; `locked` resolves once the
+ * lock is held (a fixed sleep raced the lock on a busy machine, and the drain got in first).
+ */
+function holdTableLock(blocker: postgres.Sql, ms: number) {
+  let held!: () => void;
+  const locked = new Promise<void>((resolve) => (held = resolve));
+  const done = blocker.begin(async (tx) => {
+    await tx`LOCK TABLE vod_events IN EXCLUSIVE MODE`;
+    held();
+    await sleep(ms);
+  });
+  return { locked, done };
+}
