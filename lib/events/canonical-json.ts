@@ -7,11 +7,12 @@ const CLOSE_ARRAY = new Literal(']');
 const CLOSE_OBJECT = new Literal('}');
 
 /**
- * JSON text with object keys sorted by UTF-16 code unit and `null`/`undefined` object members
- * dropped at every depth (array elements are kept, as their position is meaningful).
- * Iterative, so arbitrarily deep input cannot overflow the stack.
+ * JSON text of `value`, written without recursion, so arbitrarily deep input cannot overflow the
+ * stack (`JSON.stringify` does near 5,000 levels). `canonical` sorts object keys by UTF-16 code
+ * unit and drops `null`/`undefined` members at every depth (array elements are kept, as their
+ * position is meaningful); otherwise members keep their order and nulls, as `JSON.stringify` does.
  */
-export function canonicalJson(value: unknown): string {
+function writeJson(value: unknown, canonical: boolean): string {
   const out: string[] = [];
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -27,9 +28,8 @@ export function canonicalJson(value: unknown): string {
       }
     } else if (item !== null && typeof item === 'object') {
       const record = item as Record<string, unknown>;
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== null && record[key] !== undefined)
-        .sort();
+      const present = Object.keys(record).filter((key) => record[key] !== undefined && !(canonical && record[key] === null));
+      const keys = canonical ? present.sort() : present;
       out.push('{');
       stack.push(CLOSE_OBJECT);
       for (let i = keys.length - 1; i >= 0; i--) {
@@ -45,6 +45,12 @@ export function canonicalJson(value: unknown): string {
   }
   return out.join('');
 }
+
+/** JSON text with object keys sorted and null members dropped at every depth: what the dedupe key hashes. */
+export const canonicalJson = (value: unknown): string => writeJson(value, true);
+
+/** JSON text like `JSON.stringify(value)`, but for any depth. */
+export const jsonText = (value: unknown): string => writeJson(value, false);
 
 /** Nesting depth of a JSON value (a scalar is 0), computed without recursion. */
 export function jsonDepth(value: unknown): number {

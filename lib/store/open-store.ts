@@ -18,7 +18,7 @@ export async function openSqlClient(location: StoreLocation): Promise<SqlClient>
   return openPglite(location.pgliteDir);
 }
 
-/** Opens the store and makes sure its table exists; failures come out as `StoreError`. */
+/** Opens the store and makes sure its tables exist (and recreates them should one be dropped); failures come out as `StoreError`. */
 export async function openEventStore(location: StoreLocation): Promise<EventStore> {
   const sql = await openSqlClient(location).catch((error: unknown) => {
     throw toStoreError(error, 'opening the store');
@@ -29,5 +29,5 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     await sql.close().catch(() => {});
     throw toStoreError(error, 'creating the vod_events table');
   }
-  return createEventStore(sql);
+  return createEventStore(sql, { recreateSchema: () => migrate(sql) });
 }
