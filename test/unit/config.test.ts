@@ -81,6 +81,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    ['a query parameter of a malformed URL', 'postgres://vod@db host/vod?sslmode=require&password=s3cret'],
+    ['a query parameter of a URL with another scheme', 'mysql://db/vod?password=s3cret'],
+    ['a libpq keyword string', "host=db password='s3cret' user=vod"],
+    ['sslpassword', 'postgres://vod@db host/vod?sslpassword=s3cret'],
+  ])('never echoes a password given as %s (issue 11, defect 8)', (_, url) => {
+    const [problem] = problemsOf({ DATABASE_URL: url });
+    expect(problem!.variable).toBe('DATABASE_URL');
+    expect(problem!.problem).not.toContain('s3cret');
+  });
+
   it('wants the secret id and key together', () => {
     expect(problemsOf({ TENCENTCLOUD_SECRETID: 'id' })).toEqual([
       { variable: 'TENCENTCLOUD_SECRETKEY', problem: 'TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY must be set together' },
