@@ -1,3 +1,4 @@
+import { parseJson } from '../events/lossless-json';
 import { clip, kind, preview } from './preview';
 
 export type ParsedEvent = { ok: true; content: Record<string, unknown> } | { ok: false; reason: string };
@@ -24,7 +25,8 @@ export function asVodEvent(value: unknown): ParsedEvent {
 }
 
 /**
- * Raw bytes → a JSON object: UTF-8 (a BOM is skipped), then JSON, then an object. Whether it is
+ * Raw bytes → a JSON object: UTF-8 (a BOM is skipped), then JSON (numbers kept exact, see
+ * lossless-json.ts), then an object. Whether it is
  * a VOD event is decided later: after the signature check, any object VOD signed is stored.
  */
 export function parseObject(body: Uint8Array, contentType?: string): ParsedEvent {
@@ -37,7 +39,7 @@ export function parseObject(body: Uint8Array, contentType?: string): ParsedEvent
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (error) {
     const sent = contentType ? ` (sent as ${clip(contentType, 60)})` : '';
     return { ok: false, reason: `body is not valid JSON${sent}: ${clip((error as Error).message)}` };

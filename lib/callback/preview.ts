@@ -1,3 +1,5 @@
+import { LosslessNumber } from '../events/lossless-json';
+
 /** Longest piece of client input an answer or a log line repeats. */
 export const PREVIEW_CHARS = 40;
 
@@ -12,6 +14,7 @@ export const kind = (value: unknown): string => (value === null ? 'null' : Array
  * (a RangeError once turned a forged request into a dead letter).
  */
 export function preview(value: unknown): string {
+  if (value instanceof LosslessNumber) return clip(value.text, PREVIEW_CHARS);
   if (value !== null && typeof value === 'object') return kind(value);
   if (typeof value === 'string') return JSON.stringify(clip(value, PREVIEW_CHARS));
   return String(value);

@@ -1,3 +1,5 @@
+import { LosslessNumber } from './lossless-json';
+
 /** A piece of output text on the work stack, told apart from JSON values by its class. */
 class Literal {
   constructor(readonly text: string) {}
@@ -17,7 +19,7 @@ function writeJson(value: unknown, canonical: boolean): string {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
-    if (item instanceof Literal) {
+    if (item instanceof Literal || item instanceof LosslessNumber) {
       out.push(item.text);
     } else if (Array.isArray(item)) {
       out.push('[');
@@ -58,11 +60,11 @@ export function jsonDepth(value: unknown): number {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
+    if (item === null || typeof item !== 'object' || item instanceof LosslessNumber) continue;
     const level = depth + 1;
     if (level > deepest) deepest = level;
     for (const child of Object.values(item as object)) {
-      if (child !== null && typeof child === 'object') stack.push([child, level]);
+      if (child !== null && typeof child === 'object' && !(child instanceof LosslessNumber)) stack.push([child, level]);
     }
   }
   return deepest;

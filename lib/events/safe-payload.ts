@@ -1,4 +1,5 @@
 import { canonicalJson, jsonDepth } from './canonical-json';
+import { LosslessNumber } from './lossless-json';
 
 /** Far deeper than any VOD event (they nest < 10 levels), far shallower than PostgreSQL's stack. */
 export const MAX_PAYLOAD_DEPTH = 64;
@@ -15,6 +16,7 @@ export function safeText(text: string): string {
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(safeValue);
+  if (value instanceof LosslessNumber) return value;
   if (value !== null && typeof value === 'object') {
     // fromEntries defines own properties, so a "__proto__" member stays a member.
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [safeText(key), safeValue(child)]));

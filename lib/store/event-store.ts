@@ -1,3 +1,4 @@
+import { jsonText } from '../events/canonical-json';
 import { safeText } from '../events/safe-payload';
 import { NO_FIELDS, type NormalizedEvent } from '../events/types';
 import type { SqlClient } from './sql-client';
@@ -120,7 +121,8 @@ function rowParams(events: readonly NormalizedEvent[]): (string | null)[] {
     event.message,
     event.fileUrl,
     String(deliveries),
-    JSON.stringify(event.payload),
+    // Not JSON.stringify: numbers beyond a double (LosslessNumber) are written as sent.
+    jsonText(event.payload),
   ]);
 }
 
@@ -164,7 +166,7 @@ export function degraded(event: NormalizedEvent, reason: string): NormalizedEven
     ...NO_FIELDS,
     // Re-cleaned: the cut may split a surrogate pair.
     eventType: safeText(event.eventType.slice(0, 64)),
-    payload: { unstorable: reason, json: JSON.stringify(event.payload) },
+    payload: { unstorable: reason, json: jsonText(event.payload) },
   };
 }
 

@@ -177,3 +177,35 @@ describe('defect 6: replaying the same dead-letter line again adds nothing', () 
     expect(row).toEqual({ delivery_count: 1 });
   });
 });
+
+describe('defect 7: numbers keep their precision in the dedupe key and the stored payload', () => {
+  const body = (fileSize: string) => `{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"big-int","Size":${fileSize}},"T":"__T__","Sign":"__S__"}`;
+  const signedText = (text: string) => {
+    const { Sign, T } = signed({}, SIGN_KEY, ahead());
+    return text.replace('"__T__"', String(T)).replace('__S__', String(Sign));
+  };
+  const payloadText = async (id: unknown) =>
+    (await store.sql.query<{ payload: string }>('SELECT payload::text AS payload FROM vod_events WHERE id = $1', [id]))[0]!.payload;
+
+  it('stores two bodies that differ only in an integer above 2^53 as two rows, each with the integer sent', async () => {
+    const a = await handleCallback(callbackRequest(signedText(body('9007199254740993'))), deps());
+    // The same double as 9007199254740993: JSON.parse alone made these one row.
+    const b = await handleCallback(callbackRequest(signedText(body('9007199254740992'))), deps());
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(json(a).id).not.toBe(json(b).id);
+    expect(await payloadText(json(a).id)).toContain('9007199254740993');
+    expect(await payloadText(json(b).id)).toContain('9007199254740992');
+  });
+
+  it('stores ±1e400 as the numbers sent, not null', async () => {
+    const result = await handleCallback(callbackRequest(signedText(body('[1e400, -1E+400, 0.1, 1.50, 2]'))), deps());
+    expect(result.status).toBe(200);
+    expect(await payloadText(json(result).id)).toMatch(/"Size": \[1e\+?400, -1e\+?400, 0\.1, 1\.5, 2\]|"Size": \[1(0{400}), -1(0{400}), 0\.1, 1\.5, 2\]/i);
+  });
+
+  it('gives numbers a double holds exactly the key JSON.parse gives them, so pull and callback still meet', async () => {
+    const text = signedText(body('[1.50, 100, 1e2, -0, 0.30000000000000004]'));
+    const result = await handleCallback(callbackRequest(text), deps());
+    expect(json(result).id).toBe(normalize(JSON.parse(text), { source: 'callback' }).id);
+  });
+});
