@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       drainMaxBatches: 200,
       drainBudgetMs: undefined,
       callbackSignKeys: [],
-      callbackMaxBodyBytes: 1_048_576,
+      callbackMaxBodyBytes: 262_144,
     });
   });
 
