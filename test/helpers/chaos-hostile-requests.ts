@@ -382,11 +382,15 @@ export class HostileRequests {
       [86_400, 401],
     ];
     const [offset, expected] = offsets[i % offsets.length]!;
+    // One key per past offset: the same T reached from two offsets 20 s apart would be one pair
+    // reused after VOD's sharing window (a suspected forgery), which the suite is not about here.
+    // (Offsets 600 and 840 meet only in a run longer than 240 s.)
+    const key = offset < 0 ? HOSTILE_KEYS[1] : offset === 0 ? HOSTILE_KEYS[0] : this.pick(HOSTILE_KEYS);
     return {
       kind: HostileKind.expiry,
       build: (now) => {
         const T = Math.floor(now / 1000) + offset;
-        const sent = { ...content, T, Sign: md5Sign(this.pick(HOSTILE_KEYS), T) };
+        const sent = { ...content, T, Sign: md5Sign(key, T) };
         return { event: gatewayPost(JSON.stringify(sent)), expected, label: `T now${offset >= 0 ? '+' : ''}${offset} s`, content: sent };
       },
     };
