@@ -116,9 +116,18 @@ const reply = (status: CallbackResult['status'], body: object, extra: Record<str
 /** Reasons are built from short previews already; the cut is the guarantee that no answer or log line echoes a large input. */
 const MAX_REASON_CHARS = 300;
 
+/** The request id for log lines, whatever the adapter put there (reading it must not throw either). */
+function requestIdOf(request: CallbackRequest): string | undefined {
+  try {
+    return typeof request.requestId === 'string' ? clip(request.requestId, 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function reject(status: Rejected, reason: string, request: CallbackRequest, log: Logger, fields: Record<string, unknown> = {}): CallbackResult {
   const short = clip(reason, MAX_REASON_CHARS);
-  log.log('warn', 'callback rejected', { status, reason: short, requestId: request.requestId, ...fields });
+  log.log('warn', 'callback rejected', { status, reason: short, requestId: requestIdOf(request), ...fields });
   return reply(status, { error: ERROR_CODES[status], reason: short }, status === 405 ? { Allow: 'POST' } : {});
 }
 
@@ -197,7 +206,7 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
         const { inserted } = await store.upsert([event], receivedAt, signal);
         return { outcome: inserted === 1 ? ('inserted' as const) : ('duplicate' as const) };
       },
-      () => deps.log.log('warn', LATE_STORE_MESSAGE, { id: event.id, requestId: request.requestId }),
+      () => deps.log.log('warn', LATE_STORE_MESSAGE, { id: event.id, requestId: requestIdOf(request) }),
     );
     if (outcome.outcome === 'key-taken') {
       writeQuarantined(deps.log, {
@@ -205,13 +214,13 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
         reason: `its Sign/T pair came with another event more than ${PAIR_SHARING_MS / 1000} s earlier`,
         receivedAt,
         deliveryId: `quarantined:${randomUUID()}`,
-        requestId: request.requestId,
+        requestId: requestIdOf(request),
         pairEventId: outcome.eventId,
       });
       return reject(401, 'this Sign/T pair already came with another event: suspected forgery', request, deps.log, { id: event.id });
     }
     const duplicate = outcome.outcome !== 'inserted';
-    deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: request.requestId });
+    deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: requestIdOf(request) });
     return reply(200, { ok: true, id: event.id, duplicate });
   } catch (error) {
     if (poisonsStore(error)) deps.discardStore?.();
@@ -221,7 +230,7 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
       receivedAt,
       verifiedAt,
       deliveryId: `dead-letter:${randomUUID()}`,
-      requestId: request.requestId,
+      requestId: requestIdOf(request),
     });
     return reply(503, { error: 'store_unavailable', reason: 'the event was not stored; it was logged for replay' });
   }
