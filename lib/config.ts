@@ -119,7 +119,7 @@ export function credentialsFrom(env: Env): Credentials {
  * user-info of a URL (greedy: a password may hold "/" or "@"), and `password=` (or `sslpassword=`)
  * as a query parameter or a libpq keyword.
  */
-export const redact = (raw: string): string =>
+const redact = (raw: string): string =>
   raw.replace(/\/\/.*@/, '//***@').replace(/((?:ssl)?password|passwd|pwd)(\s*=\s*)('[^']*'|[^&\s]*)/gi, '$1$2***');
 
 /**

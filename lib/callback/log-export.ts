@@ -28,7 +28,7 @@ function letterIn(text: string): ReadLetter | undefined {
 }
 
 /** The fields of one CSV record (RFC 4180: `,` separated, `"` quoted, `""` inside quotes). */
-export function csvFields(line: string): string[] {
+function csvFields(line: string): string[] {
   const fields: string[] = [];
   let i = 0;
   while (i <= line.length) {

@@ -8,7 +8,6 @@ export class LosslessNumber {
   constructor(readonly text: string) {}
 }
 
-export const isLosslessNumber = (value: unknown): value is LosslessNumber => value instanceof LosslessNumber;
 
 /** A JSON number token as JavaScript's Number::toString would write its exact decimal value. */
 export function canonicalDecimal(token: string): string {
