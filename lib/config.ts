@@ -30,7 +30,9 @@ export const DEFAULTS = {
   drainConcurrency: 4,
   drainMaxBatches: 200,
   drainMaxInflightBytes: 16 * 1_048_576,
-  callbackMaxBodyBytes: 1_048_576,
+  // VOD's bodies are kilobytes. A body's parse, key and payload take many times its size (up to
+  // ~100× for dense JSON), and the callback runs in 128–256 MB: `npm run bench` measures the peak.
+  callbackMaxBodyBytes: 262_144,
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -115,8 +117,24 @@ export function credentialsFrom(env: Env): Credentials {
   };
 }
 
-/** Connection strings carry passwords; error messages must not. Greedy: a password may hold "/" or "@". */
-const redact = (raw: string): string => raw.replace(/\/\/.*@/, '//***@');
+/**
+ * Connection strings carry passwords; error messages must not, whatever form the string has: the
+ * user-info of a URL (greedy: a password may hold "/" or "@"), and `password=` (or `sslpassword=`)
+ * as a query parameter or a libpq keyword.
+ */
+const redact = (raw: string): string =>
+  raw.replace(/\/\/.*@/, '//***@').replace(/((?:ssl)?password|passwd|pwd)(\s*=\s*)('[^']*'|[^&\s]*)/gi, '$1$2***');
+
+/**
+ * The callback keys alone, readable even when another variable is bad: a configuration error must
+ * never switch signature checks off. `problem` when the variable itself cannot be read.
+ */
+export function callbackSignKeysFrom(env: Env): { keys: string[] } | { problem: string } {
+  const read = new EnvReader(env);
+  const keys = read.keyList('VOD_CALLBACK_SIGN_KEY');
+  const [problem] = read.problems;
+  return problem ? { problem: `${problem.variable}: ${problem.problem}` } : { keys };
+}
 
 /** Parses the environment table once; throws one `ConfigError` naming every bad variable. */
 export function loadConfig(env: Env): Config {

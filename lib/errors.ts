@@ -1,6 +1,10 @@
 import type { DrainResult } from './drain/result';
 
-/** Base of every error this project throws on purpose; `name` tells the kinds apart in logs. */
+/**
+ * Base of every error this project throws on purpose; `name` tells the kinds apart in logs. Each
+ * class also names itself as a string: a minifier renames classes (`Ee:` in a log line instead of
+ * `StoreError:`), and the log must not depend on how the bundle was built.
+ */
 export class VodEventsError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -10,6 +14,7 @@ export class VodEventsError extends Error {
 
 /** A bad or missing environment variable. `variable` names it; the message says the expected form. */
 export class ConfigError extends VodEventsError {
+  override name = 'ConfigError';
   constructor(
     readonly problems: readonly { variable: string; problem: string }[],
   ) {
@@ -22,6 +27,7 @@ export class ConfigError extends VodEventsError {
  * down, timeouts) is worth retrying later; `rejected` means PostgreSQL refused the data itself.
  */
 export class StoreError extends VodEventsError {
+  override name = 'StoreError';
   constructor(
     message: string,
     readonly kind: 'unavailable' | 'rejected',

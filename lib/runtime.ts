@@ -18,6 +18,12 @@ export interface Runtime {
    * next call tries again, so a database that was down at cold start is picked up once it is back.
    */
   store(): Promise<EventStore>;
+  /**
+   * Forgets the open store (its connections are closed in the background) so the next `store()`
+   * opens a fresh one: after a timeout or a lost connection, pooled sockets that hang without
+   * closing would otherwise fail every request until a cold start.
+   */
+  discardStore(): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,11 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
         throw error;
       });
       return opening;
+    },
+    discardStore() {
+      const discarded = opening;
+      opening = undefined;
+      void discarded?.then((store) => store.close()).catch(() => {});
     },
     async close() {
       const store = await opening?.catch(() => undefined);

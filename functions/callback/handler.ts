@@ -1,7 +1,7 @@
 import { toCallbackRequest, toGatewayResult, type GatewayHandler } from '../../lib/callback/gateway-event';
 import { CALLBACK_STATEMENT_TIMEOUT_MS, handleCallback, type CallbackDeps } from '../../lib/callback/handle';
 import { systemClock } from '../../lib/clock';
-import { DEFAULTS, loadConfig } from '../../lib/config';
+import { callbackSignKeysFrom, DEFAULTS, loadConfig } from '../../lib/config';
 import { jsonLineLogger, type Logger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 
@@ -26,16 +26,18 @@ export function createCallbackHandler(runtime: Runtime): GatewayHandler {
     log: runtime.log,
     signKeys: callbackSignKeys,
     maxBodyBytes: callbackMaxBodyBytes,
+    discardStore: () => runtime.discardStore(),
   });
 }
 
 /**
  * The SCF handler for an environment. A bad configuration does not throw: a module that fails to
  * load makes SCF fail every invocation before our code runs, and the body VOD sent would be lost
- * once its 3 attempts are spent. Instead bad input still gets its 4xx and every valid callback
- * gets 503 with its body dead-lettered, the reason naming the variable, ready for
- * `vod-events replay` once the configuration is fixed. Signatures cannot be checked then (the
- * keys are part of the bad configuration); replay does not check them either.
+ * once its 3 attempts are spent. Instead bad input still gets its 4xx, a bad signature its 401
+ * (the keys are read on their own, so an unrelated bad variable never switches checks off), and
+ * every verified callback gets 503 with its event dead-lettered, the reason naming the variable,
+ * ready for `vod-events replay` once the configuration is fixed. Only when the key variable
+ * itself cannot be read are dead letters written unverified, which replay refuses by default.
  */
 export function callbackHandlerFromEnv(env: Record<string, string | undefined>, log: Logger = jsonLineLogger()): GatewayHandler {
   try {
@@ -46,11 +48,13 @@ export function callbackHandlerFromEnv(env: Record<string, string | undefined>, 
     log.log('error', 'configuration error: callbacks are answered 503 and dead-lettered until it is fixed', {
       reason: (error as Error).message,
     });
+    const signing = callbackSignKeysFrom(env);
     return overGateway({
       store: () => Promise.reject(error),
       clock: systemClock,
       log,
-      signKeys: [],
+      signKeys: 'keys' in signing ? signing.keys : [],
+      signKeyProblem: 'problem' in signing ? signing.problem : undefined,
       maxBodyBytes: DEFAULTS.callbackMaxBodyBytes,
     });
   }

@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { StoreError } from '../errors';
+import { jsonText } from '../events/canonical-json';
+import { withoutEnvelope } from '../events/dedupe-key';
 import { normalize } from '../events/normalize';
 import { Source } from '../events/types';
 import type { Logger } from '../log';
-import type { EventStore } from '../store/event-store';
-import { writeDeadLetter } from './dead-letter';
-import { parseEvent } from './parse';
-import { verifySign } from './verify';
+import type { Delivery, EventStore } from '../store/event-store';
+import { writeDeadLetter, writeQuarantined } from './dead-letter';
+import { asVodEvent, parseObject } from './parse';
+import { clip, preview, PREVIEW_CHARS } from './preview';
+import { PAIR_SHARING_MS, signatureExpiry, signaturePairKey, verifySign } from './verify';
 
 /** One HTTP request as the gateway delivered it. */
 export interface CallbackRequest {
@@ -33,9 +38,17 @@ export interface CallbackDeps {
   log: Logger;
   /** Accepted callback keys (two while rotating); empty means callbacks are not authenticated. */
   signKeys: readonly string[];
+  /**
+   * Set when a key is configured but cannot be read (a malformed `VOD_CALLBACK_SIGN_KEY`):
+   * nothing can be verified, so nothing is stored; each event goes to the log as an unverified
+   * dead letter, which replay refuses unless the operator says otherwise.
+   */
+  signKeyProblem?: string;
   maxBodyBytes: number;
   /** Longest wait for the store before answering 503 with a dead letter. @defaultvalue 4000 */
   storeTimeoutMs?: number;
+  /** Called after a store timeout or a connection-level failure, so the next request opens a fresh store (hung sockets never recover). */
+  discardStore?: () => void;
 }
 
 /**
@@ -100,51 +113,124 @@ const reply = (status: CallbackResult['status'], body: object, extra: Record<str
   body: JSON.stringify(body),
 });
 
-function reject(status: Rejected, reason: string, request: CallbackRequest, log: Logger): CallbackResult {
-  log.log('warn', 'callback rejected', { status, reason, requestId: request.requestId });
-  return reply(status, { error: ERROR_CODES[status], reason }, status === 405 ? { Allow: 'POST' } : {});
+/** Reasons are built from short previews already; the cut is the guarantee that no answer or log line echoes a large input. */
+const MAX_REASON_CHARS = 300;
+
+/** The request id for log lines, whatever the adapter put there (reading it must not throw either). */
+function requestIdOf(request: CallbackRequest): string | undefined {
+  try {
+    return typeof request.requestId === 'string' ? clip(request.requestId, 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reject(status: Rejected, reason: string, request: CallbackRequest, log: Logger, fields: Record<string, unknown> = {}): CallbackResult {
+  const short = clip(reason, MAX_REASON_CHARS);
+  log.log('warn', 'callback rejected', { status, reason: short, requestId: requestIdOf(request), ...fields });
+  return reply(status, { error: ERROR_CODES[status], reason: short }, status === 405 ? { Allow: 'POST' } : {});
 }
 
 const describeFailure = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : `non-error thrown: ${String(error)}`;
+  error instanceof Error ? `${error.name}: ${error.message}` : `non-error thrown: ${typeof error}`;
+
+/** A content allowed past the door: verified when a key is set (with the pair it came with), else as sent. */
+type Admitted = { content: Record<string, unknown>; verifiedAt?: Date; pair?: Delivery };
+
+const contentType = (request: CallbackRequest): string | undefined => {
+  const value = (request.headers ?? {})['content-type'];
+  return typeof value === 'string' ? value : undefined;
+};
 
 /**
- * One VOD HTTP callback → one stored event. Bad input gets a 4xx whose body says what was wrong;
- * a stored event (new or a repeat) gets 200, so VOD's retries are harmless. Never throws: when
- * the event cannot be stored, for whatever reason, the answer is 503 and the raw body goes to the
- * log as a dead letter, so nothing VOD sent is lost.
+ * Framing, then the signature: total, whatever the request holds. Anything that fails or throws
+ * before the signature is proven is refused (401 when a key is configured), never dead-lettered:
+ * only verified content may reach the store, by any path.
  */
-export async function handleCallback(request: CallbackRequest, deps: CallbackDeps): Promise<CallbackResult> {
-  const receivedAt = new Date(deps.clock.now());
+function admit(request: CallbackRequest, deps: CallbackDeps, receivedAt: Date): Admitted | CallbackResult {
+  const keyed = deps.signKeys.length > 0;
   try {
-    if (request.method.toUpperCase() !== 'POST') {
-      return reject(405, `method ${request.method} is not allowed: VOD callbacks are POST requests`, request, deps.log);
+    const method = typeof request.method === 'string' ? request.method : '';
+    if (method.toUpperCase() !== 'POST') {
+      const shown = typeof request.method === 'string' ? clip(request.method, PREVIEW_CHARS) : preview(request.method);
+      return reject(405, `method ${shown} is not allowed: VOD callbacks are POST requests`, request, deps.log);
     }
     if (request.body.length > deps.maxBodyBytes) {
       const reason = `body is ${request.body.length} bytes, more than the ${deps.maxBodyBytes} allowed (CALLBACK_MAX_BODY_BYTES)`;
       return reject(413, reason, request, deps.log);
     }
-    const parsed = parseEvent(request.body, request.headers['content-type']);
+    const parsed = parseObject(request.body, contentType(request));
     if (!parsed.ok) return reject(400, parsed.reason, request, deps.log);
-    if (deps.signKeys.length > 0) {
+    if (keyed) {
       const check = verifySign(parsed.content, deps.signKeys, receivedAt.getTime());
       if (!check.ok) return reject(401, check.reason, request, deps.log);
+      // Verified: any object VOD signed is stored, as `Unknown` when it has no known shape.
+      const pair = {
+        key: signaturePairKey(parsed.content),
+        expiresAt: signatureExpiry(parsed.content),
+        repeatCounts: true,
+        sharedForMs: PAIR_SHARING_MS,
+      };
+      return { content: parsed.content, verifiedAt: receivedAt, pair };
     }
-    const event = normalize(parsed.content, { source: Source.callback });
-    const { inserted } = await within(
+    const event = asVodEvent(parsed.content);
+    return event.ok ? { content: event.content } : reject(400, event.reason, request, deps.log);
+  } catch (error) {
+    const status = keyed || deps.signKeyProblem ? 401 : 400;
+    return reject(status, `the request could not be read: ${describeFailure(error)}`, request, deps.log);
+  }
+}
+
+/** Failures after which the pool is not trusted: a timeout (hung sockets) or a lost connection. */
+const poisonsStore = (error: unknown) => error instanceof StoreTimeout || (error instanceof StoreError && error.kind === 'unavailable');
+
+/**
+ * One VOD HTTP callback → one stored event. Bad input gets a 4xx whose body says what was wrong;
+ * a stored event (new or a repeat) gets 200, so VOD's retries are harmless. Never throws. When a
+ * verified event cannot be stored, for whatever reason, the answer is 503 and the event goes to
+ * the log as a dead letter (without its `Sign`/`T`), so nothing VOD sent is lost.
+ */
+export async function handleCallback(request: CallbackRequest, deps: CallbackDeps): Promise<CallbackResult> {
+  const receivedAt = new Date(deps.clock.now());
+  const admitted = admit(request, deps, receivedAt);
+  if ('status' in admitted) return admitted;
+  const { content, pair, verifiedAt } = admitted;
+  try {
+    if (deps.signKeyProblem) throw new Error(`not verified, so not stored: the callback key cannot be read (${deps.signKeyProblem})`);
+    const event = normalize(content, { source: Source.callback });
+    const outcome = await within(
       deps.storeTimeoutMs ?? STORE_TIMEOUT_MS,
-      async (signal) => (await deps.store()).upsert([event], receivedAt, signal),
-      () => deps.log.log('warn', LATE_STORE_MESSAGE, { id: event.id, requestId: request.requestId }),
+      async (signal) => {
+        const store = await deps.store();
+        if (pair) return store.deliver(event, pair, receivedAt, signal);
+        const { inserted } = await store.upsert([event], receivedAt, signal);
+        return { outcome: inserted === 1 ? ('inserted' as const) : ('duplicate' as const) };
+      },
+      () => deps.log.log('warn', LATE_STORE_MESSAGE, { id: event.id, requestId: requestIdOf(request) }),
     );
-    const duplicate = inserted === 0;
-    deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: request.requestId });
+    if (outcome.outcome === 'key-taken') {
+      writeQuarantined(deps.log, {
+        payload: jsonText(withoutEnvelope(content)),
+        reason: `its Sign/T pair came with another event more than ${PAIR_SHARING_MS / 1000} s earlier`,
+        receivedAt,
+        deliveryId: `quarantined:${randomUUID()}`,
+        requestId: requestIdOf(request),
+        pairEventId: outcome.eventId,
+      });
+      return reject(401, 'this Sign/T pair already came with another event: suspected forgery', request, deps.log, { id: event.id });
+    }
+    const duplicate = outcome.outcome !== 'inserted';
+    deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: requestIdOf(request) });
     return reply(200, { ok: true, id: event.id, duplicate });
   } catch (error) {
+    if (poisonsStore(error)) deps.discardStore?.();
     writeDeadLetter(deps.log, {
-      payload: request.body.toString('utf8'),
-      reason: describeFailure(error),
+      payload: jsonText(withoutEnvelope(content)),
+      reason: clip(describeFailure(error), 1000),
       receivedAt,
-      requestId: request.requestId,
+      verifiedAt,
+      deliveryId: `dead-letter:${randomUUID()}`,
+      requestId: requestIdOf(request),
     });
     return reply(503, { error: 'store_unavailable', reason: 'the event was not stored; it was logged for replay' });
   }

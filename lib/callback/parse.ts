@@ -1,12 +1,12 @@
+import { parseJson } from '../events/lossless-json';
+import { clip, kind, preview } from './preview';
+
 export type ParsedEvent = { ok: true; content: Record<string, unknown> } | { ok: false; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-
-/** A scalar as JSON; an array or object only by its kind, as it may be too deep for `JSON.stringify` (a RangeError became a 503). */
-const shown = (value: unknown): string => (value !== null && typeof value === 'object' ? describe(value) : (JSON.stringify(value) ?? 'undefined'));
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * What makes JSON a VOD callback: an object with a non-empty string `EventType` (v3, "3.0
@@ -14,23 +14,22 @@ const shown = (value: unknown): string => (value !== null && typeof value === 'o
  * names the field and what was expected; the contents are left to `normalize`.
  */
 export function asVodEvent(value: unknown): ParsedEvent {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, reason: `expected a JSON object (a VOD event), got ${describe(value)}` };
-  }
-  const content = value as Record<string, unknown>;
+  if (!isObject(value)) return { ok: false, reason: `expected a JSON object (a VOD event), got ${kind(value)}` };
   for (const field of ['EventType', 'eventType'] as const) {
-    if (typeof content[field] === 'string' && content[field] !== '') return { ok: true, content };
+    if (typeof value[field] === 'string' && value[field] !== '') return { ok: true, content: value };
   }
   for (const field of ['EventType', 'eventType'] as const) {
-    if (field in content) {
-      return { ok: false, reason: `${field} must be a non-empty string, got ${shown(content[field])}` };
-    }
+    if (field in value) return { ok: false, reason: `${field} must be a non-empty string, got ${preview(value[field])}` };
   }
   return { ok: false, reason: 'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)' };
 }
 
-/** Raw bytes → VOD event: UTF-8 (a BOM is skipped), then JSON, then `asVodEvent`. */
-export function parseEvent(body: Uint8Array, contentType?: string): ParsedEvent {
+/**
+ * Raw bytes → a JSON object: UTF-8 (a BOM is skipped), then JSON (numbers kept exact, see
+ * lossless-json.ts), then an object. Whether it is
+ * a VOD event is decided later: after the signature check, any object VOD signed is stored.
+ */
+export function parseObject(body: Uint8Array, contentType?: string): ParsedEvent {
   if (body.length === 0) return { ok: false, reason: 'empty body: expected a VOD event as JSON' };
   let text: string;
   try {
@@ -40,10 +39,16 @@ export function parseEvent(body: Uint8Array, contentType?: string): ParsedEvent 
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (error) {
-    const sent = contentType ? ` (sent as ${contentType})` : '';
-    return { ok: false, reason: `body is not valid JSON${sent}: ${(error as Error).message}` };
+    const sent = contentType ? ` (sent as ${clip(contentType, 60)})` : '';
+    return { ok: false, reason: `body is not valid JSON${sent}: ${clip((error as Error).message)}` };
   }
-  return asVodEvent(value);
+  return isObject(value) ? { ok: true, content: value } : { ok: false, reason: `expected a JSON object (a VOD event), got ${kind(value)}` };
+}
+
+/** Raw bytes → VOD event: `parseObject`, then `asVodEvent`. */
+export function parseEvent(body: Uint8Array, contentType?: string): ParsedEvent {
+  const parsed = parseObject(body, contentType);
+  return parsed.ok ? asVodEvent(parsed.content) : parsed;
 }

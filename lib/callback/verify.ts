@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { preview } from './preview';
 
 /** How far in the past `T` may be: VOD's clock and ours are never exactly in step. */
 export const CLOCK_SKEW_MS = 30_000;
@@ -34,7 +35,7 @@ export function verifySign(content: Record<string, unknown>, keys: readonly stri
   if (sign === undefined) return { ok: false, reason: 'missing Sign field: expected MD5(key + T) in the JSON body' };
   if (rawT === undefined) return { ok: false, reason: 'missing T field: expected the decimal Unix-seconds expiry in the JSON body' };
   const t = decimalT(rawT);
-  if (t === undefined) return { ok: false, reason: `T must be a decimal Unix time in seconds, got ${JSON.stringify(rawT)}` };
+  if (t === undefined) return { ok: false, reason: `T must be a decimal Unix time in seconds, got ${preview(rawT)}` };
   if (typeof sign !== 'string' || !/^[0-9a-fA-F]{32}$/.test(sign)) {
     return { ok: false, reason: 'Sign must be 32 hex digits (an MD5 digest)' };
   }
@@ -51,4 +52,29 @@ export function verifySign(content: Record<string, unknown>, keys: readonly stri
     matched = timingSafeEqual(given, Buffer.from(callbackSign(key, t), 'hex')) || matched;
   }
   return matched ? { ok: true } : { ok: false, reason: 'Sign does not match MD5(key + T) for any configured key' };
+}
+
+/**
+ * How long after a pair is first seen other events may still come with it. `T` has one-second
+ * resolution, so every event VOD sends in the same second under one key carries the same pair
+ * (the emulator's pusher, which signs as VOD does, shows it at any rate above one event a second);
+ * they all arrive within VOD's 5 s timeout. A body that brings a known pair later is refused as a
+ * suspected forgery: a pair read from a log, a proxy or a plain-HTTP hop is used later than that.
+ */
+export const PAIR_SHARING_MS = 10_000;
+
+/**
+ * The delivery key of a verified callback's `Sign`/`T` pair. VOD signs only `T`, so the pair would
+ * authenticate any body until `T` expires; the store remembers it with the events it came with.
+ * A digest, not the pair: the table must hold nothing that can be posted again.
+ */
+export function signaturePairKey(content: Record<string, unknown>): string {
+  const sign = String(field(content, 'Sign')).toLowerCase();
+  const t = decimalT(field(content, 'T'));
+  return `pair:${createHash('sha256').update(`${sign}:${t}`).digest('hex')}`;
+}
+
+/** When a verified callback's `T` stops being accepted: the pair need not be remembered longer. */
+export function signatureExpiry(content: Record<string, unknown>): Date {
+  return new Date(Number(decimalT(field(content, 'T'))) * 1000 + CLOCK_SKEW_MS);
 }

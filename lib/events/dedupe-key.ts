@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { writeCanonicalJson } from './canonical-json';
 
 /** Top-level fields that belong to one delivery, not to the event: they never change its key. */
 export const ENVELOPE_FIELDS: readonly string[] = ['EventHandle', 'msgHandle', 'Sign', 'T', 'sign', 't'];
@@ -18,5 +18,7 @@ export function withoutEnvelope(content: unknown): unknown {
  * by callback all get the same key.
  */
 export function dedupeKey(content: unknown): string {
-  return createHash('sha256').update(canonicalJson(withoutEnvelope(content))).digest('hex');
+  const hash = createHash('sha256');
+  writeCanonicalJson(withoutEnvelope(content), (text) => hash.update(text));
+  return hash.digest('hex');
 }

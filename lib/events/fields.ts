@@ -1,10 +1,11 @@
+import { LosslessNumber } from './lossless-json';
 import { safeText } from './safe-payload';
 
 /** Readers that turn whatever sits in a payload field into a column value, or `null`. */
 export type Json = Record<string, unknown>;
 
 export const asObject = (value: unknown): Json | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber) ? (value as Json) : undefined;
 
 /**
  * Longest text kept in an extracted column. `event_type`, `task_id` and `file_id` are indexed and
@@ -17,10 +18,11 @@ export const MAX_COLUMN_CHARS = 512;
 export const columnText = (text: string): string =>
   text.length > MAX_COLUMN_CHARS ? safeText(text.slice(0, MAX_COLUMN_CHARS)) : safeText(text);
 
-/** Non-empty strings, and finite numbers (VOD ids are sometimes numeric in old payloads). */
+/** Non-empty strings, and numbers (VOD ids are sometimes numeric in old payloads), exact ones as written. */
 export function asText(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : columnText(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (value instanceof LosslessNumber) return value.text;
   return null;
 }
 

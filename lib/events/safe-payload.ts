@@ -1,4 +1,5 @@
 import { canonicalJson, jsonDepth } from './canonical-json';
+import { LosslessNumber } from './lossless-json';
 
 /** Far deeper than any VOD event (they nest < 10 levels), far shallower than PostgreSQL's stack. */
 export const MAX_PAYLOAD_DEPTH = 64;
@@ -29,6 +30,7 @@ function distinctKey(key: string, taken: ReadonlyMap<string, unknown>): string {
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(safeValue);
+  if (value instanceof LosslessNumber) return value;
   if (value !== null && typeof value === 'object') {
     const members = new Map<string, unknown>();
     for (const [key, child] of Object.entries(value)) members.set(distinctKey(key, members), safeValue(child));

@@ -1,3 +1,4 @@
+import { asObject } from './fields';
 import type { EventContent } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
 
 /**
@@ -51,8 +52,7 @@ export const V3_BODY_FIELDS = {
 
 export type V3BodyField = (typeof V3_BODY_FIELDS)[keyof typeof V3_BODY_FIELDS];
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => asObject(value) !== undefined;
 
 /**
  * The body object of a v3 event: the known field for its type, else the one non-null object

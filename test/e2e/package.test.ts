@@ -225,10 +225,10 @@ describe('npm run package (offline, no credentials)', () => {
     expect(timer.Properties.Enable).toBe(true);
   });
 
-  it('gives callback a short timeout, 128 MB and a function URL (no auth, extranet only, $DEFAULT), no API gateway', () => {
+  it('gives callback a short timeout, 256 MB and a function URL (no auth, extranet only, $DEFAULT), no API gateway', () => {
     const Properties = props('callback');
     expect(Properties.Timeout).toBe(10);
-    expect(Properties.MemorySize).toBe(128);
+    expect(Properties.MemorySize).toBe(256);
     expect(Properties.Events).toHaveLength(1);
     expect(trigger('callback', 'callback-url')).toEqual({
       Type: 'HTTP',

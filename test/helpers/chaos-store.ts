@@ -53,6 +53,8 @@ function counting(store: EventStore, tally: UpsertTally): EventStore {
   return {
     sql: store.sql,
     close: () => store.close(),
+    // Signed callbacks only; the chaos suites count unsigned ones and pulls.
+    deliver: (event, delivery, receivedAt, signal) => store.deliver(event, delivery, receivedAt, signal),
     async upsert(events, receivedAt, signal) {
       const started = performance.now();
       tally.inFlight++;

@@ -4,10 +4,11 @@ import type { GatewayHandler } from '../../lib/callback/gateway-event';
 import { replay } from '../../lib/callback/replay';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
+import { PAIR_SHARING_MS } from '../../lib/callback/verify';
 import { dedupeKey } from '../../lib/events/dedupe-key';
+import { parseJson } from '../../lib/events/lossless-json';
 import { jsonLineLogger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
-import type { SqlClient } from '../../lib/store/sql-client';
 import { HOSTILE_KEYS, HOSTILE_MAX_BODY_BYTES, HostileRequests, type Expected, type HostileCase } from '../helpers/chaos-hostile-requests';
 import { createDatabase, startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
 
@@ -19,14 +20,13 @@ interface Outcome {
   kind: string;
   label: string;
   expected: Expected;
+  acceptable?: readonly Expected[];
   status: number | 'threw';
   reason?: string;
   id?: unknown;
   duplicate?: unknown;
   /** dedupeKey of the content the request carried, when it was a JSON object. */
   contentId?: string;
-  /** The body as the handler decoded it (store-down slice only, to match dead letters). */
-  bodyText?: string;
   /** Time to the answer. */
   ms: number;
 }
@@ -34,8 +34,7 @@ interface Outcome {
 let server: PostgresServer;
 let runtime: Runtime;
 let handler: GatewayHandler;
-let sql: SqlClient;
-const logLines = { total: 0, deadLetters: [] as { payload: string }[], byMessage: {} as Record<string, number> };
+const logLines = { total: 0, deadLetters: [] as { payload: string; line: string }[], quarantined: 0, byMessage: {} as Record<string, number> };
 
 beforeAll(async () => {
   // Its own server: the last slice stops it.
@@ -48,13 +47,13 @@ beforeAll(async () => {
   // The real JSON-line logger, so serialising each log line is part of what is tested.
   const log = jsonLineLogger((line) => {
     logLines.total++;
-    const entry = JSON.parse(line) as { message: string; deadLetter?: boolean; payload?: string };
+    const entry = JSON.parse(line) as { message: string; deadLetter?: boolean; quarantined?: boolean; payload?: string };
     logLines.byMessage[entry.message] = (logLines.byMessage[entry.message] ?? 0) + 1;
-    if (entry.deadLetter === true) logLines.deadLetters.push({ payload: String(entry.payload) });
+    if (entry.deadLetter === true) logLines.deadLetters.push({ payload: String(entry.payload), line });
+    if (entry.quarantined === true) logLines.quarantined++;
   });
   runtime = createRuntime(loadConfig(env), { requireDatabaseUrl: true, log });
   handler = createCallbackHandler(runtime);
-  sql = (await runtime.store()).sql;
 }, 90_000);
 
 afterAll(async () => {
@@ -63,18 +62,15 @@ afterAll(async () => {
   server?.remove();
 });
 
-async function send(cases: readonly HostileCase[], { keepBodies = false, concurrency = CONCURRENCY } = {}): Promise<Outcome[]> {
+async function send(cases: readonly HostileCase[], { concurrency = CONCURRENCY } = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(cases.length);
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
       const index = next++;
       const built = cases[index]!.build(Date.now());
-      const outcome: Outcome = { kind: cases[index]!.kind, label: built.label, expected: built.expected, status: 'threw', ms: 0 };
+      const outcome: Outcome = { kind: cases[index]!.kind, label: built.label, expected: built.expected, acceptable: built.acceptable, status: 'threw', ms: 0 };
       if (built.content) outcome.contentId = dedupeKey(built.content);
-      if (keepBodies && typeof built.event.body === 'string') {
-        outcome.bodyText = built.event.isBase64Encoded === true ? Buffer.from(built.event.body, 'base64').toString('utf8') : built.event.body;
-      }
       const started = performance.now();
       try {
         const result = await handler(built.event, { request_id: `hostile-${index}` });
@@ -97,10 +93,13 @@ const byStatus = (outcomes: readonly Outcome[]) => {
   for (const { status } of outcomes) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
 };
+const keptContract = (o: Outcome) => (o.acceptable ? o.acceptable.includes(o.status as Expected) : o.status === o.expected);
 const describeMismatch = (o: Outcome, wanted: number) => `${o.kind} / ${o.label}: expected ${wanted}, got ${o.status}${o.reason ? ` (${o.reason.slice(0, 160)})` : ''}`;
+// Through the runtime's current store: after a failure it discards its pool and opens another.
+const sql = async () => (await runtime.store()).sql;
 const tableFigures = async () =>
-  (await sql.query<{ rows: number; deliveries: number }>('SELECT count(*)::int AS rows, coalesce(sum(delivery_count), 0)::int AS deliveries FROM vod_events'))[0]!;
-const storedIds = async () => new Set((await sql.query<{ id: string }>('SELECT id FROM vod_events')).map((row) => row.id));
+  (await (await sql()).query<{ rows: number; deliveries: number }>('SELECT count(*)::int AS rows, coalesce(sum(delivery_count), 0)::int AS deliveries FROM vod_events'))[0]!;
+const storedIds = async () => new Set((await (await sql()).query<{ id: string }>('SELECT id FROM vod_events')).map((row) => row.id));
 
 describe('callback function under hostile input (real handler, real PostgreSQL, sign keys set)', () => {
   const requests = new HostileRequests(SEED);
@@ -114,6 +113,8 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     const started = Date.now();
     // Act
     const firstOutcomes = await send(first);
+    // Pair reuses must come after VOD's same-second sharing window of the pairs they reuse.
+    await new Promise((resolve) => setTimeout(resolve, PAIR_SHARING_MS + 1_000));
     const replayOutcomes = await send(replays);
     outcomes = [...firstOutcomes, ...replayOutcomes];
     // Assess
@@ -126,10 +127,10 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     expect(outcomes.length).toBeGreaterThanOrEqual(5_000);
     expect(outcomes.filter((o) => o.status === 'threw').map((o) => describeMismatch(o, o.expected))).toEqual([]);
     expect(outcomes.filter((o) => typeof o.status === 'number' && o.status >= 500).map((o) => describeMismatch(o, o.expected))).toEqual([]);
-    expect(outcomes.filter((o) => o.status !== o.expected).map((o) => describeMismatch(o, o.expected))).toEqual([]);
+    expect(outcomes.filter((o) => !keptContract(o)).map((o) => describeMismatch(o, o.expected))).toEqual([]);
     // Every kind of input was tried and each one got the answers it should.
     expect(Object.keys(kinds).sort()).toEqual(
-      ['base64-flag', 'deep', 'expiry', 'fuzz-json', 'garbage', 'gateway-shape', 'huge', 'invalid-utf8', 'method', 'replay', 'sign-tamper', 'valid', 'valid-v2', 'wrong-type'],
+      ['base64-flag', 'deep', 'exception-shaped', 'expiry', 'fuzz-json', 'garbage', 'gateway-shape', 'huge', 'invalid-utf8', 'method', 'pair-reuse', 'replay', 'sign-tamper', 'valid', 'valid-v2', 'wrong-type'],
     );
     expect(Object.keys(counts).sort()).toEqual(['200', '400', '401', '405', '413']);
   }, 240_000);
@@ -151,10 +152,12 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     // A rejected request's event is in the table only if the same event was also accepted.
     const leaked = rejected.filter((o) => o.contentId !== undefined && ids.has(o.contentId) && !acceptedIds.has(o.contentId));
     expect(leaked.map((o) => describeMismatch(o, o.expected))).toEqual([]);
-    expect(rejected.filter((o) => o.contentId !== undefined).length).toBeGreaterThan(2_000);
+    expect(rejected.filter((o) => o.contentId !== undefined).length).toBeGreaterThan(1_000);
     // Replays of accepted requests are counted as repeats, not stored again.
     expect(outcomes.filter((o) => o.kind === 'replay' && o.duplicate !== true).length).toBe(0);
     expect(logLines.deadLetters.map((letter) => `${letter.payload.length} bytes: ${letter.payload.slice(0, 80)}`)).toEqual([]);
+    // Each pair reuse was refused as a suspected forgery and kept aside, unverified.
+    expect(logLines.quarantined).toBe(outcomes.filter((o) => o.kind === 'pair-reuse').length);
     console.log(`  rows +${after.rows - before.rows}, deliveries +${after.deliveries - before.deliveries}, rejected ${rejected.length} (none stored)`);
   });
 
@@ -168,19 +171,22 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     let slice: Outcome[];
     try {
       // Two at a time, the pool's size: on SCF an instance serves one request at a time.
-      slice = await send(down, { keepBodies: true, concurrency: 2 });
+      slice = await send(down, { concurrency: 2 });
     } finally {
       await server.restart();
     }
     // Assess
     const wanted = (o: Outcome) => (o.expected === 200 ? 503 : o.expected);
     console.log(`  store-down slice: ${slice.length} requests; by status ${JSON.stringify(byStatus(slice))}`);
-    expect(slice.filter((o) => o.status !== wanted(o)).map((o) => describeMismatch(o, wanted(o)))).toEqual([]);
+    expect(slice.filter((o) => (o.acceptable ? !keptContract(o) : o.status !== wanted(o))).map((o) => describeMismatch(o, wanted(o)))).toEqual([]);
     const unavailable = slice.filter((o) => o.status === 503);
     expect(unavailable.length).toBeGreaterThan(50);
     expect(slice.length - unavailable.length).toBeGreaterThan(50);
     const letters = logLines.deadLetters.slice(lettersBefore);
-    expect(letters.map((letter) => letter.payload).sort()).toEqual(unavailable.map((o) => o.bodyText).sort());
+    // A dead letter holds the event without its Sign/T pair: matched by event id, not by text.
+    const letterIds = letters.map((letter) => dedupeKey(parseJson(letter.payload)));
+    expect(letterIds.sort()).toEqual(unavailable.map((o) => o.contentId).sort());
+    expect(letters.filter((letter) => /"(Sign|T)":/.test(letter.payload)).map((letter) => letter.payload.slice(0, 80))).toEqual([]);
     expect(await tableFigures()).toEqual(rowsBefore);
     // VOD waits 5 s and SCF kills the callback at 10 s: a 503 that comes later never writes its dead letter.
     const slowest = Math.max(...unavailable.map((o) => o.ms));
@@ -190,7 +196,7 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     // Replaying the dead letters once the store is back stores every one of those events.
     const store = await runtime.store();
     const known = await storedIds();
-    const summary = await replay(letters.map((letter) => JSON.stringify({ level: 'error', message: 'x', deadLetter: true, payload: letter.payload })), { store, clock: systemClock });
+    const summary = await replay(letters.map((letter) => letter.line), { store, clock: systemClock });
     const expectedIds = new Set(unavailable.map((o) => o.contentId));
     // Some fuzzed events of this slice (`{"EventType":"x"}`…) were already stored by the first one.
     const fresh = [...expectedIds].filter((id) => !known.has(id!)).length;

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       drainBudgetMs: undefined,
       drainMaxInflightBytes: 16 * 1_048_576,
       callbackSignKeys: [],
-      callbackMaxBodyBytes: 1_048_576,
+      callbackMaxBodyBytes: 262_144,
     });
   });
 
@@ -80,6 +80,17 @@ describe('loadConfig', () => {
       variable: 'DATABASE_URL',
       problem: 'is not a valid URL (characters such as / : @ in a password must be percent-encoded), got "postgres://***@10.0.0.1:5432/db"',
     });
+  });
+
+  it.each([
+    ['a query parameter of a malformed URL', 'postgres://vod@db host/vod?sslmode=require&password=s3cret'],
+    ['a query parameter of a URL with another scheme', 'mysql://db/vod?password=s3cret'],
+    ['a libpq keyword string', "host=db password='s3cret' user=vod"],
+    ['sslpassword', 'postgres://vod@db host/vod?sslpassword=s3cret'],
+  ])('never echoes a password given as %s (issue 11, defect 8)', (_, url) => {
+    const [problem] = problemsOf({ DATABASE_URL: url });
+    expect(problem!.variable).toBe('DATABASE_URL');
+    expect(problem!.problem).not.toContain('s3cret');
   });
 
   it('wants the secret id and key together', () => {

@@ -119,6 +119,7 @@ export function fakeStore(clock: Clock, queue: ScriptedQueue, script: StoreStep[
     calls: 0,
     sql: undefined as never,
     close: async () => {},
+    deliver: () => Promise.reject(new Error('the drain stores through upsert; deliver is the callback path')),
     async upsert(events, _receivedAt, signal) {
       store.calls++;
       const step = steps.shift() ?? { ok: true };

@@ -36,6 +36,7 @@ describe('pull-events with a short SCF time limit', () => {
       log: { log: (level, message, fields) => void lines.push({ level, message, ...fields }) },
       store: async () => fakeStore(clock, queue),
       close: async () => {},
+      discardStore: () => {},
     };
     const failure = await createPullEventsHandler(runtime)({}, context).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DrainError);

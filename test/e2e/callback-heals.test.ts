@@ -1,0 +1,95 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { handleCallback, type CallbackDeps } from '../../lib/callback/handle';
+import { systemClock } from '../../lib/clock';
+import { loadConfig } from '../../lib/config';
+import { createRuntime, type Runtime } from '../../lib/runtime';
+import { callbackRequest, captureLog, SIGN_KEY, signed } from '../helpers/callback-requests';
+import { createDatabase } from '../helpers/postgres-server';
+
+/** A TCP hop to PostgreSQL whose open connections can be frozen: they stay open and answer nothing, as across a partition. */
+async function freezableHop(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+  const all = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection(Number(target.port), target.hostname);
+    all.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    freeze() {
+      // Nothing read, nothing written, nothing closed: every socket open now hangs.
+      for (const socket of all) { socket.unpipe(); socket.pause(); }
+    },
+    close: () => {
+      for (const socket of all) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const runtimes: Runtime[] = [];
+afterAll(async () => {
+  for (const runtime of runtimes) await runtime.close().catch(() => {});
+});
+
+function callbackOver(databaseUrl: string, log = captureLog()) {
+  const runtime = createRuntime(loadConfig({ DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: SIGN_KEY }), { requireDatabaseUrl: true, log });
+  runtimes.push(runtime);
+  const deps: CallbackDeps = {
+    store: () => runtime.store(),
+    clock: systemClock,
+    log,
+    signKeys: [SIGN_KEY],
+    maxBodyBytes: 1 << 20,
+    storeTimeoutMs: 500,
+    discardStore: () => runtime.discardStore(),
+  };
+  let n = 0;
+  const send = async () =>
+    (await handleCallback(callbackRequest(signed({ EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: [`heal-${++n}-${Math.random()}`] } }, SIGN_KEY, Date.now() + 600_000)), deps)).status;
+  return { runtime, send };
+}
+
+describe('the callback receiver heals itself (issue 11)', () => {
+  it('defect 4: after its pooled connections hang, the next request opens a fresh pool instead of failing until a cold start', async () => {
+    const databaseUrl = new URL(await createDatabase(inject('postgresUrl'), 'heal_hung'));
+    const hop = await freezableHop(databaseUrl);
+    try {
+      const viaHop = new URL(databaseUrl);
+      viaHop.hostname = '127.0.0.1';
+      viaHop.port = String(hop.port);
+      const { send } = callbackOver(viaHop.toString());
+      // Both pooled connections open (two at once), then both hang.
+      expect(await Promise.all([send(), send()])).toEqual([200, 200]);
+      hop.freeze();
+      expect(await Promise.all([send(), send()])).toEqual([503, 503]);
+      const after = [await send(), await send(), await send()];
+      expect(after).toContain(200);
+    } finally {
+      await hop.close();
+    }
+  });
+
+  it('defect 10: a dropped table is recreated on a warm instance', async () => {
+    const databaseUrl = await createDatabase(inject('postgresUrl'), 'heal_dropped');
+    const { runtime, send } = callbackOver(databaseUrl);
+    expect(await send()).toBe(200);
+    await (await runtime.store()).sql.exec('DROP TABLE vod_events; DROP TABLE vod_callback_deliveries;');
+    expect(await send()).toBe(200);
+  });
+
+  it('defect 10: error classes keep their names in a minified bundle', async () => {
+    const out = await build({ entryPoints: ['lib/errors.ts'], bundle: true, minify: true, format: 'cjs', write: false, platform: 'node' });
+    const module = { exports: {} as Record<string, new (...args: never[]) => Error> };
+    new Function('module', 'exports', out.outputFiles[0]!.text)(module, module.exports);
+    expect(new module.exports.StoreError!('x' as never, 'unavailable' as never).name).toBe('StoreError');
+    expect(new module.exports.ConfigError!([] as never).name).toBe('ConfigError');
+  });
+});
