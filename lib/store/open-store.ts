@@ -37,5 +37,5 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     // The driver connects on the first statement: a server that is down fails here, not at open.
     throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
-  return createEventStore(sql, { recreateSchema: () => migrate(sql) });
+  return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }) });
 }
