@@ -51,8 +51,26 @@ const pad = (text: string, width: number, align: 'left' | 'right' = 'left') => {
   return align === 'right' ? fill + text : text + fill;
 };
 
-/** Rows as aligned text: a header line, a rule, one line per row; empty cells show as `-`. */
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+/** Narrowest a column gets when the table is fitted to a width: three characters and the `…`. */
+const MIN_FITTED_WIDTH = 4;
+
+/** Narrows the widest columns, one character at a time, until the line fits `total` (or none can give more). */
+function fitWidths(widths: number[], total: number): number[] {
+  const fitted = [...widths];
+  const lineWidth = () => fitted.reduce((sum, width) => sum + width, 0) + GAP.length * (fitted.length - 1);
+  while (lineWidth() > total) {
+    const widest = fitted.reduce((best, width, i) => (width > fitted[best]! ? i : best), 0);
+    if (fitted[widest]! <= MIN_FITTED_WIDTH) break;
+    fitted[widest]! -= 1;
+  }
+  return fitted;
+}
+
+/**
+ * Rows as aligned text: a header line, a rule, one line per row; empty cells show as `-`.
+ * With `width` (a terminal's columns), the widest columns are cut further so no line wraps.
+ */
+export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width?: number } = {}): string {
   const cells = rows.map((row) =>
     columns.map((column) => {
       const value = column.cell(row);
@@ -60,10 +78,11 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
       return truncate(text, column.maxWidth ?? DEFAULT_MAX_WIDTH);
     }),
   );
-  const widths = columns.map((column, i) => Math.max(widthOf(column.header), ...cells.map((line) => widthOf(line[i]!))));
+  const natural = columns.map((column, i) => Math.max(widthOf(column.header), ...cells.map((line) => widthOf(line[i]!))));
+  const widths = options.width === undefined ? natural : fitWidths(natural, options.width);
   const line = (texts: string[]) =>
     texts
-      .map((text, i) => pad(text, widths[i]!, columns[i]!.align))
+      .map((text, i) => pad(truncate(text, widths[i]!), widths[i]!, columns[i]!.align))
       .join(GAP)
       .trimEnd();
   return [
