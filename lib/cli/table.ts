@@ -4,6 +4,8 @@ export interface Column<Row> {
   cell(row: Row): string | number | null;
   /** Longer cells are cut to this width, ending in `…`. */
   maxWidth?: number;
+  /** When the table is fitted to a width, this column is not cut below this. @defaultvalue 4 */
+  minWidth?: number;
   align?: 'left' | 'right';
 }
 
@@ -33,7 +35,8 @@ function charWidth(codePoint: number): number {
 
 const widthOf = (text: string): number => [...text].reduce((sum, char) => sum + charWidth(char.codePointAt(0)!), 0);
 
-function truncate(text: string, maxWidth: number): string {
+/** The text cut to `maxWidth` terminal columns, ending in `…` when cut. */
+export function truncate(text: string, maxWidth: number): string {
   if (widthOf(text) <= maxWidth) return text;
   let out = '';
   let width = 0;
@@ -51,16 +54,17 @@ const pad = (text: string, width: number, align: 'left' | 'right' = 'left') => {
   return align === 'right' ? fill + text : text + fill;
 };
 
-/** Narrowest a column gets when the table is fitted to a width: three characters and the `…`. */
+/** Narrowest a column gets by default when the table is fitted to a width: three characters and the `…`. */
 const MIN_FITTED_WIDTH = 4;
 
 /** Narrows the widest columns, one character at a time, until the line fits `total` (or none can give more). */
-function fitWidths(widths: number[], total: number): number[] {
+function fitWidths(widths: number[], minima: number[], total: number): number[] {
   const fitted = [...widths];
   const lineWidth = () => fitted.reduce((sum, width) => sum + width, 0) + GAP.length * (fitted.length - 1);
   while (lineWidth() > total) {
-    const widest = fitted.reduce((best, width, i) => (width > fitted[best]! ? i : best), 0);
-    if (fitted[widest]! <= MIN_FITTED_WIDTH) break;
+    const shrinkable = fitted.map((width, i) => (width > minima[i]! ? i : -1)).filter((i) => i >= 0);
+    if (shrinkable.length === 0) break;
+    const widest = shrinkable.reduce((best, i) => (fitted[i]! > fitted[best]! ? i : best));
     fitted[widest]! -= 1;
   }
   return fitted;
@@ -79,7 +83,8 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
     }),
   );
   const natural = columns.map((column, i) => Math.max(widthOf(column.header), ...cells.map((line) => widthOf(line[i]!))));
-  const widths = options.width === undefined ? natural : fitWidths(natural, options.width);
+  const minima = columns.map((column) => column.minWidth ?? MIN_FITTED_WIDTH);
+  const widths = options.width === undefined ? natural : fitWidths(natural, minima, options.width);
   const line = (texts: string[]) =>
     texts
       .map((text, i) => pad(truncate(text, widths[i]!), widths[i]!, columns[i]!.align))

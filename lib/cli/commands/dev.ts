@@ -5,15 +5,19 @@ import { LOCAL_CREDENTIAL, pushEvents, startEmulator, type RunningEmulator } fro
 import type { Logger } from '../../log';
 import { createRuntime, type Runtime } from '../../runtime';
 import { createVodQueueClient } from '../../vod/create-client';
-import { listEvents } from '../../store/queries';
+import { listEvents, type StoredEvent } from '../../store/queries';
 import { defineCommand, numberFlag, untilStopped } from '../command';
-import { renderTable } from '../table';
+import { renderTable, truncate, type Column } from '../table';
 import { EVENT_COLUMNS } from './list';
 import { DEFAULT_SERVE_PORT, startCallbackServer } from './serve';
 
 const TABLE_ROWS = 25;
-/** Used when stdout is not a terminal (a pipe, a test): the width and height of a classic one. */
-const DEFAULT_TERMINAL = { columns: 80, rows: 24 };
+
+/** On a terminal the table is fitted to its width; the time of day (UTC) leaves room for the task and file. */
+const LIVE_COLUMNS: readonly Column<StoredEvent>[] = [
+  { header: 'RECEIVED', cell: (event) => event.firstReceivedAt.toISOString().slice(11, 19) + 'Z', minWidth: 9 },
+  ...EVENT_COLUMNS.slice(1),
+];
 
 /** Warnings and errors, kept for the status lines under the table instead of scrolling it away. */
 function noteLogger(notes: string[]): Logger {
@@ -58,14 +62,14 @@ function drainLine(round: Round): string {
   const summary = drained
     ? `drain: pulled ${drained.pulled}, new ${drained.inserted}, duplicates ${drained.duplicates}, confirmed ${drained.confirmed} (${drained.stopReason}, ${drained.elapsedMs} ms)`
     : `drain failed: ${round.failed}`;
-  return round.pushed === undefined ? summary : `${summary}; callbacks pushed: ${round.pushed}`;
+  return round.pushed === undefined ? summary : `${summary}\ncallbacks pushed: ${round.pushed} (the samples, once per run)`;
 }
 
 /** Says which VOD this run drains, first thing on screen: the real queue is never a surprise. */
 function vodLine(local: { emulator: RunningEmulator } | undefined, config: Config): string {
   return local
-    ? `VOD: local emulator ${local.emulator.url} (not the real VOD; --real-vod drains the real queue)`
-    : `VOD: REAL VOD at ${config.vodEndpoint} (${config.vodApi}${config.subAppId === undefined ? '' : `, SubAppId ${config.subAppId}`}): its events are confirmed there and stored here`;
+    ? `VOD: local emulator ${local.emulator.url} (not the real VOD)`
+    : `VOD: REAL VOD at ${config.vodEndpoint} (${config.vodApi}${config.subAppId === undefined ? '' : `, SubAppId ${config.subAppId}`}), confirmed there`;
 }
 
 export const devCommand = defineCommand({
@@ -135,21 +139,26 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
       };
 
       const show = async (result: Round): Promise<void> => {
-        const terminal = process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : DEFAULT_TERMINAL;
+        // A pipe (or a test) gets the whole table, as `list` prints it.
+        const terminal = process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined;
         const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : runtime.config.pgliteDir;
         const status = [
           `vod-events dev — ${vodLine(local, runtime.config)}`,
           `callbacks: POST ${gateway.url}; store: ${store}`,
-          drainLine(result),
+          ...drainLine(result).split('\n'),
           ...(once ? [] : [`next round in ${intervalMs / 1000} s; Ctrl-C to stop`]),
           ...notes.splice(0).slice(-3),
           '',
-        ];
+        ].map((line) => (terminal ? truncate(line, terminal.columns) : line));
         // The status stays on screen: the table gets the rows left under it, header and rule included.
-        const statusRows = status.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / terminal.columns)), 0);
-        const limit = once ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - statusRows - 3));
+        const limit = once || !terminal ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - status.length - 3));
         const events = await listEvents((await runtime.store()).sql, { limit });
-        const table = events.length === 0 ? 'No events stored yet.' : renderTable(EVENT_COLUMNS, events, { width: terminal.columns });
+        const table =
+          events.length === 0
+            ? 'No events stored yet.'
+            : terminal
+              ? renderTable(LIVE_COLUMNS, events, { width: terminal.columns })
+              : renderTable(EVENT_COLUMNS, events);
         if (!once && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
         console.log([...status, table].join('\n'));
       };

@@ -30,15 +30,18 @@ function typeFlag(raw: string | boolean | undefined): string | undefined {
   return raw.trim();
 }
 
-/** The table `list` prints; `dev` prints the same one. */
+/**
+ * The table `list` prints; `dev` prints the same one. The minimum widths say what stays readable
+ * when `dev` fits it to a narrow terminal: the type, source and count whole, task and file cut first.
+ */
 export const EVENT_COLUMNS: readonly Column<StoredEvent>[] = [
-  { header: 'FIRST RECEIVED', cell: (event) => event.firstReceivedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-  { header: 'TYPE', cell: (event) => event.eventType, maxWidth: 30 },
+  { header: 'FIRST RECEIVED', cell: (event) => event.firstReceivedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), minWidth: 20 },
+  { header: 'TYPE', cell: (event) => event.eventType, maxWidth: 30, minWidth: 21 },
   { header: 'TASK', cell: (event) => event.taskId, maxWidth: 36 },
   { header: 'FILE', cell: (event) => event.fileId, maxWidth: 20 },
-  { header: 'STATUS', cell: (event) => event.status, maxWidth: 12 },
-  { header: 'SOURCE', cell: (event) => event.source },
-  { header: 'DELIVERIES', cell: (event) => event.deliveryCount, align: 'right' },
+  { header: 'STATUS', cell: (event) => event.status, maxWidth: 12, minWidth: 6 },
+  { header: 'SOURCE', cell: (event) => event.source, minWidth: 8 },
+  { header: 'DELIVERIES', cell: (event) => event.deliveryCount, align: 'right', minWidth: 10 },
 ];
 
 export const listCommand = defineCommand({
