@@ -57,7 +57,8 @@ Prints stored events, newest first (by when they were first received), as a tabl
   --limit N      at most N events, ${LIMIT.min} to ${LIMIT.max} (default ${DEFAULT_LIMIT})
   --json         print a JSON array with every column and the payload instead
 
-Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).`,
+Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
+vod-events process that has it open if there is one.`,
   options: {
     type: { type: 'string' },
     since: { type: 'string' },
