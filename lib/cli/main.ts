@@ -42,6 +42,17 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`vod-events ${command.name}: ${error.message}`);
       return 1;
     }
+    const busy = portInUse(error);
+    if (busy !== undefined) {
+      console.error(`vod-events ${command.name}: port ${busy} is in use; use --port N or --port 0`);
+      return 1;
+    }
     throw error;
   }
+}
+
+/** The port of a listen that failed with EADDRINUSE (each command has stopped what it started by then). */
+function portInUse(error: unknown): number | undefined {
+  const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
+  return code === 'EADDRINUSE' && typeof port === 'number' ? port : undefined;
 }

@@ -4,6 +4,8 @@ export interface Column<Row> {
   cell(row: Row): string | number | null;
   /** Longer cells are cut to this width, ending in `…`. */
   maxWidth?: number;
+  /** When the table is fitted to a width, this column is not cut below this. @defaultvalue 4 */
+  minWidth?: number;
   align?: 'left' | 'right';
 }
 
@@ -33,7 +35,8 @@ function charWidth(codePoint: number): number {
 
 const widthOf = (text: string): number => [...text].reduce((sum, char) => sum + charWidth(char.codePointAt(0)!), 0);
 
-function truncate(text: string, maxWidth: number): string {
+/** The text cut to `maxWidth` terminal columns, ending in `…` when cut. */
+export function truncate(text: string, maxWidth: number): string {
   if (widthOf(text) <= maxWidth) return text;
   let out = '';
   let width = 0;
@@ -51,8 +54,27 @@ const pad = (text: string, width: number, align: 'left' | 'right' = 'left') => {
   return align === 'right' ? fill + text : text + fill;
 };
 
-/** Rows as aligned text: a header line, a rule, one line per row; empty cells show as `-`. */
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+/** Narrowest a column gets by default when the table is fitted to a width: three characters and the `…`. */
+const MIN_FITTED_WIDTH = 4;
+
+/** Narrows the widest columns, one character at a time, until the line fits `total` (or none can give more). */
+function fitWidths(widths: number[], minima: number[], total: number): number[] {
+  const fitted = [...widths];
+  const lineWidth = () => fitted.reduce((sum, width) => sum + width, 0) + GAP.length * (fitted.length - 1);
+  while (lineWidth() > total) {
+    const shrinkable = fitted.map((width, i) => (width > minima[i]! ? i : -1)).filter((i) => i >= 0);
+    if (shrinkable.length === 0) break;
+    const widest = shrinkable.reduce((best, i) => (fitted[i]! > fitted[best]! ? i : best));
+    fitted[widest]! -= 1;
+  }
+  return fitted;
+}
+
+/**
+ * Rows as aligned text: a header line, a rule, one line per row; empty cells show as `-`.
+ * With `width` (a terminal's columns), the widest columns are cut further so no line wraps.
+ */
+export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width?: number } = {}): string {
   const cells = rows.map((row) =>
     columns.map((column) => {
       const value = column.cell(row);
@@ -60,10 +82,12 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
       return truncate(text, column.maxWidth ?? DEFAULT_MAX_WIDTH);
     }),
   );
-  const widths = columns.map((column, i) => Math.max(widthOf(column.header), ...cells.map((line) => widthOf(line[i]!))));
+  const natural = columns.map((column, i) => Math.max(widthOf(column.header), ...cells.map((line) => widthOf(line[i]!))));
+  const minima = columns.map((column) => column.minWidth ?? MIN_FITTED_WIDTH);
+  const widths = options.width === undefined ? natural : fitWidths(natural, minima, options.width);
   const line = (texts: string[]) =>
     texts
-      .map((text, i) => pad(text, widths[i]!, columns[i]!.align))
+      .map((text, i) => pad(truncate(text, widths[i]!), widths[i]!, columns[i]!.align))
       .join(GAP)
       .trimEnd();
   return [

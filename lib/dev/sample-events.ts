@@ -1,9 +1,14 @@
+import emulatorEvents from '../../samples/emulator-events.json';
 import seeds from '../../samples/seed-events.json';
 import type { ApiFormat } from '../events/types';
 
-/** The seed documents' pulled events, by the API generation whose queue serves them. */
+/**
+ * The seed documents' pulled events, by the API generation whose queue serves them. The v3 ones
+ * are `samples/emulator-events.json` (seed 001 and 003 without their handles), the file
+ * `vod-events emulator --events` takes.
+ */
 export const SAMPLE_QUEUE_EVENTS: Record<ApiFormat, Record<string, unknown>[]> = {
-  v3: [...seeds.pullEvents001, seeds.pullComplete003Pulled],
+  v3: emulatorEvents,
   v2: seeds.pullEvent002.map((item) => item.eventContent),
   'v2-legacy': seeds.pullVodEvent000.map((item) => item.eventContent),
 };

@@ -41,6 +41,14 @@ export const firstOf = <T>(...values: (T | null)[]): T | null => values.find((va
 
 export const firstElement = (value: unknown): unknown => (Array.isArray(value) ? value[0] : undefined);
 
+/**
+ * The object of a field VOD sends either as one object or as a list of them: the 2017 API's
+ * `data.fileInfo` is a list in most events and one object in `ClipComplete` (`{fileId, fileUrl,
+ * fileType, …}`; legacy ClipComplete callback, cloud.tencent.com/document/product/266/10157, and
+ * its 3.0 twin `ClipCompleteEvent.FileInfo`, 266/33960).
+ */
+export const objectOrFirst = (value: unknown): Json | undefined => asObject(value) ?? asObject(firstElement(value));
+
 /** The value at a dotted path (`FileInfoSet.0.Output.FileId`); `undefined` where any step is missing. */
 export function valueAt(root: unknown, path: string): unknown {
   let value: unknown = root;

@@ -1,5 +1,5 @@
 import { dedupeKey, withoutEnvelope } from './dedupe-key';
-import { asInt, asObject, asText, columnText, firstAt, firstElement, firstOf, type Json } from './fields';
+import { asInt, asObject, asText, columnText, firstAt, firstOf, objectOrFirst, type Json } from './fields';
 import { safePayload } from './safe-payload';
 import { ApiFormat, NO_FIELDS, UNKNOWN_EVENT_TYPE, type Arrival, type NormalizedEvent } from './types';
 import { findV3Body } from './v3-bodies';
@@ -62,7 +62,7 @@ function fromV3(content: Json, eventType: string): Extracted {
 /** 2017 API / callback version 4.0: `{version, eventType, data}`; `data.status` is a task state or an error code. */
 function fromV2(content: Json, eventType: string): Extracted {
   const data = asObject(content.data) ?? {};
-  const firstFile = asObject(firstElement(data.fileInfo)) ?? {};
+  const firstFile = objectOrFirst(data.fileInfo) ?? {};
   return {
     eventType: columnText(eventType),
     apiFormat: ApiFormat.v2,

@@ -53,6 +53,46 @@ describe('vod-events dev --once', () => {
     expect(deliveriesOf(output, 'ConcatComplete')).toEqual([2]);
   });
 
+  it('the live loop pushes each sample callback once per run, so its delivery count does not climb', async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
+    const running = main(['dev', '--port', '0', '--interval-ms', '500']);
+    await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 100 });
+    process.emit('SIGINT');
+    const code = await running;
+    vi.restoreAllMocks();
+
+    const last = printed.at(-1)!;
+    expect(code).toBe(0);
+    expect(printed[0]).toMatch(/callbacks pushed: 2 \(the samples, once per run\)/);
+    expect(last).not.toMatch(/callbacks pushed/);
+    expect(deliveriesOf(last, 'PullComplete')).toEqual([2]);
+    expect(deliveriesOf(last, 'ConcatComplete')).toEqual([1]);
+  }, 60_000);
+
+  it('on an 80×24 terminal the live screen fits: no line wraps, the status stays on top', async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const tty = { isTTY: process.stdout.isTTY, columns: process.stdout.columns, rows: process.stdout.rows };
+    Object.assign(process.stdout, { isTTY: true, columns: 80, rows: 24 });
+    try {
+      const running = main(['dev', '--port', '0', '--interval-ms', '500']);
+      await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 100 });
+      process.emit('SIGINT');
+      expect(await running).toBe(0);
+    } finally {
+      Object.assign(process.stdout, tty);
+      vi.restoreAllMocks();
+    }
+
+    const screen = printed.at(-1)!.split('\n');
+    expect(screen[0]).toMatch(/^vod-events dev — VOD: local emulator/);
+    expect(screen.length).toBeLessThanOrEqual(24);
+    expect(Math.max(...screen.map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(screen.some((line) => line.includes(' ProcedureStateChanged '))).toBe(true);
+  }, 60_000);
+
   it('rejects a bad flag with the command help', async () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));

@@ -2,6 +2,7 @@ import { createPullEventsHandler } from '../../../functions/pull-events/handler'
 import { loadConfig } from '../../config';
 import { jsonLineLogger } from '../../log';
 import { createRuntime } from '../../runtime';
+import { createVodQueueClient } from '../../vod/create-client';
 import { defineCommand } from '../command';
 
 export const drainCommand = defineCommand({
@@ -11,16 +12,21 @@ export const drainCommand = defineCommand({
 
 Runs the pull-events timer function once: pulls VOD's reliable-notification queue, stores every
 event, confirms what was stored, and prints the summary as JSON. Exit code 1 when events could not
-be stored (they stay in VOD's queue) or the API refused the credentials.
+be stored (they stay in VOD's queue) or the API refused the credentials; 2 for a configuration
+error (a missing or malformed variable).
 
 Configuration comes from the environment (see README): TENCENTCLOUD_SECRETID/SECRETKEY,
-VOD_ENDPOINT, VOD_API, VOD_SUBAPP_ID, DRAIN_* and DATABASE_URL (unset: embedded store in PGLITE_DIR).
+VOD_ENDPOINT, VOD_API, VOD_SUBAPP_ID, DRAIN_* and DATABASE_URL (unset: embedded store in PGLITE_DIR,
+shared with a vod-events process that already has it open).
 Log lines go to stderr.`,
   options: {},
   async run() {
-    const runtime = createRuntime(loadConfig(process.env), {
+    const config = loadConfig(process.env);
+    const runtime = createRuntime(config, {
       log: jsonLineLogger((line) => process.stderr.write(line + '\n')),
     });
+    // Missing credentials are a configuration error like any other: exit 2 before the drain starts.
+    createVodQueueClient(config, runtime.clock);
     const handle = createPullEventsHandler(runtime);
     try {
       console.log(JSON.stringify(await handle({}), null, 2));

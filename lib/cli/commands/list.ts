@@ -30,15 +30,18 @@ function typeFlag(raw: string | boolean | undefined): string | undefined {
   return raw.trim();
 }
 
-/** The table `list` prints; `dev` prints the same one. */
+/**
+ * The table `list` prints; `dev` prints the same one. The minimum widths say what stays readable
+ * when `dev` fits it to a narrow terminal: the type, source and count whole, task and file cut first.
+ */
 export const EVENT_COLUMNS: readonly Column<StoredEvent>[] = [
-  { header: 'FIRST RECEIVED', cell: (event) => event.firstReceivedAt.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-  { header: 'TYPE', cell: (event) => event.eventType, maxWidth: 30 },
+  { header: 'FIRST RECEIVED', cell: (event) => event.firstReceivedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), minWidth: 20 },
+  { header: 'TYPE', cell: (event) => event.eventType, maxWidth: 30, minWidth: 21 },
   { header: 'TASK', cell: (event) => event.taskId, maxWidth: 36 },
   { header: 'FILE', cell: (event) => event.fileId, maxWidth: 20 },
-  { header: 'STATUS', cell: (event) => event.status, maxWidth: 12 },
-  { header: 'SOURCE', cell: (event) => event.source },
-  { header: 'DELIVERIES', cell: (event) => event.deliveryCount, align: 'right' },
+  { header: 'STATUS', cell: (event) => event.status, maxWidth: 12, minWidth: 6 },
+  { header: 'SOURCE', cell: (event) => event.source, minWidth: 8 },
+  { header: 'DELIVERIES', cell: (event) => event.deliveryCount, align: 'right', minWidth: 10 },
 ];
 
 export const listCommand = defineCommand({
@@ -54,7 +57,8 @@ Prints stored events, newest first (by when they were first received), as a tabl
   --limit N      at most N events, ${LIMIT.min} to ${LIMIT.max} (default ${DEFAULT_LIMIT})
   --json         print a JSON array with every column and the payload instead
 
-Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).`,
+Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
+vod-events process that has it open if there is one.`,
   options: {
     type: { type: 'string' },
     since: { type: 'string' },

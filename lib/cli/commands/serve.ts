@@ -37,12 +37,15 @@ export const serveCommand = defineCommand({
     const port = numberFlag(values, 'port', { min: 0, max: 65_535 }, DEFAULT_SERVE_PORT);
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
     const runtime = createRuntime(loadConfig(process.env), { statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS });
-    const gateway = await startCallbackServer(runtime, { port, host });
-    const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${runtime.config.pgliteDir}`;
-    console.error(`vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
-    await untilStopped();
-    await gateway.close();
-    await runtime.close();
-    return 0;
+    try {
+      const gateway = await startCallbackServer(runtime, { port, host });
+      const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${runtime.config.pgliteDir}`;
+      console.error(`vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
+      await untilStopped();
+      await gateway.close();
+      return 0;
+    } finally {
+      await runtime.close();
+    }
   },
 });

@@ -36,7 +36,8 @@ deliveries were absorbed (deliveries beyond the first), and when the newest even
 
   --json    print the figures as one JSON object instead
 
-Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).`,
+Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
+vod-events process that has it open if there is one.`,
   options: { json: { type: 'boolean' } },
   async run({ values }) {
     const runtime = createRuntime(loadConfig(process.env));

@@ -42,6 +42,20 @@ describe('renderTable', () => {
     expect(line).toBe('a?[2Jb?c      1');
   });
 
+  it('fits a terminal width: the widest columns are cut further, no line is longer', () => {
+    const wide: Column<Row>[] = [
+      { header: 'NAME', cell: (row) => row.name, maxWidth: 30 },
+      { header: 'OTHER', cell: (row) => row.name, maxWidth: 30 },
+      { header: 'COUNT', cell: (row) => row.count, align: 'right' },
+    ];
+    const rows = [{ name: 'ProcedureStateChangedAndMore', count: 12 }];
+
+    const lines = renderTable(wide, rows, { width: 40 }).split('\n');
+
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(40);
+    expect(lines[2]).toBe('ProcedureState…  ProcedureStateC…     12');
+  });
+
   it('prints only the header for no rows', () => {
     expect(renderTable(columns, [])).toBe('NAME  COUNT\n----  -----');
   });

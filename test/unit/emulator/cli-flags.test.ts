@@ -70,3 +70,14 @@ describe('Command: emulator', () => {
     expect(String(error.mock.calls[0]?.[0])).toMatch(/^vod-events emulator: Unknown option '--fail-ratio'/);
   });
 });
+
+describe('samples/emulator-events.json', () => {
+  it('is what `emulator --events` takes: the seed documents\' v3 pulled events without their handles', async () => {
+    const seeds = (await import('../../../samples/seed-events.json')).default;
+    const { EventHandle: _handle, ...pullComplete } = seeds.pullComplete003Pulled;
+
+    const options = emulatorOptionsFromFlags({ port: '0', events: 'samples/emulator-events.json' }, {});
+
+    expect(options.events).toEqual([...seeds.pullEvents001.map(({ EventHandle: _, ...content }) => content), pullComplete]);
+  });
+});

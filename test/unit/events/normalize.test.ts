@@ -120,6 +120,28 @@ describe('normalize: v2 (callback version 4.0) events (seed 002)', () => {
     });
   });
 
+  it('reads ClipComplete, whose data.fileInfo is one object, not a list (266/10157)', () => {
+    const clip = {
+      version: '4.0',
+      eventType: 'ClipComplete',
+      data: {
+        vodTaskId: 'clipVideo-0a78cf44c4285026a4c',
+        status: 0,
+        message: '',
+        srcFileId: '16092504232103571364',
+        fileInfo: { fileId: '14508071098244929440', fileUrl: 'http://125xx.vod2.myqcloud.com/xxx/xxx/f0.mp4', fileType: 'mp4' },
+      },
+    };
+    expect(normalize(clip, callback)).toMatchObject({
+      eventType: 'ClipComplete',
+      apiFormat: 'v2',
+      taskId: 'clipVideo-0a78cf44c4285026a4c',
+      fileId: '14508071098244929440',
+      fileUrl: 'http://125xx.vod2.myqcloud.com/xxx/xxx/f0.mp4',
+      errCode: 0,
+    });
+  });
+
   it('reads a task state from data.status when it is text', () => {
     const event = normalize(
       { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: 'p-1', status: 'FINISH', errCode: 0, fileId: 'f-1' } },
