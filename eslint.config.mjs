@@ -14,6 +14,17 @@ export default tseslint.config(
     },
   },
   {
+    // What ships in a function bundle (lib/, functions/) never imports the local tools (emulator,
+    // local gateway, CLI, embedded store): test/unit/bundle-content.test.ts checks the bundles too.
+    files: ['lib/**', 'functions/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/tools/**', '**/tools'], message: 'shipped code (lib/, functions/) may not import the dev-only tools/' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs', 'deploy/**/*.js', 'bin/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

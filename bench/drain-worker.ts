@@ -1,6 +1,6 @@
 // Runs in its own process so its peak RSS is the drain's alone. Modes: `drain` (the pull-events
 // handler) and `naive` (pull → insert each event → confirm, one call at a time).
-import { createPullEventsHandler } from '../functions/pull-events/handler';
+import { createPullEventsHandler } from '../lib/app/pull-events';
 import { loadConfig } from '../lib/config';
 import { normalize } from '../lib/events/normalize';
 import { silentLogger } from '../lib/log';

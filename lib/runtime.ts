@@ -1,9 +1,8 @@
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { ConfigError } from './errors';
 import { jsonLineLogger, type Logger } from './log';
 import type { EventStore } from './store/event-store';
-import { openEventStore } from './store/open-store';
+import { databaseUrlRequired, openEventStore, type OpenEmbedded } from './store/open-store';
 
 /**
  * The one place that wires real dependencies. Functions build it once at module scope, so warm
@@ -30,29 +29,24 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Server-side cap on one store statement; see `CALLBACK_STATEMENT_TIMEOUT_MS`. */
   statementTimeoutMs?: number;
-  /** Functions on SCF set this: the embedded store would silently lose data on an ephemeral instance. */
-  requireDatabaseUrl?: boolean;
+  /**
+   * The embedded store, for local runs (tools/). Without it DATABASE_URL is required, as on SCF,
+   * where an embedded store would silently lose data on an ephemeral instance.
+   */
+  openEmbedded?: OpenEmbedded;
   log?: Logger;
   clock?: Clock;
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
-  if (options.requireDatabaseUrl && !config.databaseUrl) {
-    throw new ConfigError([
-      {
-        variable: 'DATABASE_URL',
-        problem:
-          'required on SCF (postgres://user:password@host:5432/db); the embedded PGlite store is only for local runs',
-      },
-    ]);
-  }
+  if (!config.databaseUrl && !options.openEmbedded) throw databaseUrlRequired();
   let opening: Promise<EventStore> | undefined;
   return {
     config,
     clock: options.clock ?? systemClock,
     log: options.log ?? jsonLineLogger(),
     store() {
-      opening ??= openEventStore({ ...config, statementTimeoutMs: options.statementTimeoutMs }).catch((error: unknown) => {
+      opening ??= openEventStore({ ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded }).catch((error: unknown) => {
         opening = undefined;
         throw error;
       });

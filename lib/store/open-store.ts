@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors';
 import { createEventStore, type EventStore } from './event-store';
 import { openPostgres } from './postgres-client';
 import { migrate } from './schema';
@@ -11,9 +12,17 @@ export interface StoreLocation {
   statementTimeoutMs?: number;
   /** The drain's loops each store through their own connection (the pool is at least 2). */
   drainConcurrency?: number;
+  /** Opens the embedded store in `pgliteDir` when there is no `databaseUrl`; only local tools have one. */
+  openEmbedded?: OpenEmbedded;
 }
 
-/** The driver for a location: PostgreSQL when a URL is given, else embedded PGlite (loaded only then). */
+/**
+ * Opens the embedded PGlite store of a local run. The functions never get one: the embedded store
+ * and its process sharing live in tools/, and an SCF instance would lose its data anyway.
+ */
+export type OpenEmbedded = (dir: string) => Promise<SqlClient>;
+
+/** The driver for a location: PostgreSQL when a URL is given, else the embedded store, where the caller has one. */
 export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
   if (location.databaseUrl) {
     return openPostgres(location.databaseUrl, {
@@ -21,8 +30,8 @@ export async function openSqlClient(location: StoreLocation): Promise<SqlClient>
       max: Math.max(2, location.drainConcurrency ?? 0),
     });
   }
-  const { openPglite } = await import('./pglite-client');
-  return openPglite(location.pgliteDir);
+  if (!location.openEmbedded) throw databaseUrlRequired();
+  return location.openEmbedded(location.pgliteDir);
 }
 
 /** Opens the store and makes sure its tables exist (and recreates them should one be dropped); failures come out as `StoreError`. */
@@ -39,3 +48,11 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
   }
   return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }) });
 }
+
+export const databaseUrlRequired = () =>
+  new ConfigError([
+    {
+      variable: 'DATABASE_URL',
+      problem: 'required on SCF (postgres://user:password@host:5432/db); the embedded PGlite store is only for local runs of the vod-events CLI',
+    },
+  ]);

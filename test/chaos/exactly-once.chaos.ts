@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { replay } from '../../lib/callback/replay';
 import { CALLBACK_STATEMENT_TIMEOUT_MS, LATE_STORE_MESSAGE } from '../../lib/callback/handle';
-import { startCallbackServer } from '../../lib/cli/commands/serve';
+import { startCallbackServer } from '../../tools/cli/commands/serve';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
 import { DrainError } from '../../lib/errors';
-import { pushEvents, startEmulator, type PushResult, type RunningEmulator } from '../../lib/emulator';
+import { pushEvents, startEmulator, type PushResult, type RunningEmulator } from '../../tools/emulator';
 import { dedupeKey } from '../../lib/events/dedupe-key';
-import type { LocalGateway } from '../../lib/local-gateway/server';
+import type { LocalGateway } from '../../tools/local-gateway/server';
 import { jsonLineLogger, type Logger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import { openEventStore } from '../../lib/store/open-store';
@@ -131,7 +131,7 @@ describe('exactly once under chaos', () => {
     const pullTally = newTally();
     const pullLog = countingLog();
     const instance = (name: string) => {
-      const runtime = createRuntime(loadConfig(drainEnv), { requireDatabaseUrl: true, log: pullLog.logger });
+      const runtime = createRuntime(loadConfig(drainEnv), { log: pullLog.logger });
       runtimes.push(runtime);
       return { name, handle: createPullEventsHandler(countingRuntime(runtime, pullTally)) };
     };
@@ -154,9 +154,8 @@ describe('exactly once under chaos', () => {
     const callbackTally = newTally();
     const callbackLog = countingLog();
     const callbackRuntime = createRuntime(loadConfig({ DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: SIGN_KEY }), {
-      requireDatabaseUrl: true,
       log: callbackLog.logger,
-      // As the callback function runs on SCF (functions/callback/handler.ts).
+      // As the callback function runs on SCF (lib/app/callback.ts).
       statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS,
     });
     runtimes.push(callbackRuntime);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startCallbackServer } from '../../lib/cli/commands/serve';
-import { pushEvent, pushEvents } from '../../lib/emulator/pusher';
+import { startCallbackServer } from '../../tools/cli/commands/serve';
+import { pushEvent, pushEvents } from '../../tools/emulator/pusher';
 import { loadConfig } from '../../lib/config';
 import { normalize } from '../../lib/events/normalize';
-import type { LocalGateway } from '../../lib/local-gateway/server';
+import type { LocalGateway } from '../../tools/local-gateway/server';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import type { SqlClient } from '../../lib/store/sql-client';
 import seeds from '../../samples/seed-events.json';
@@ -17,7 +17,7 @@ let sql: SqlClient;
 
 beforeAll(async () => {
   const env = { DATABASE_URL: await createDatabase(inject('postgresUrl')), VOD_CALLBACK_SIGN_KEY: SIGN_KEY, CALLBACK_MAX_BODY_BYTES: '4096' };
-  runtime = createRuntime(loadConfig(env), { requireDatabaseUrl: true, log: captureLog() });
+  runtime = createRuntime(loadConfig(env), { log: captureLog() });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
   sql = (await runtime.store()).sql;
 });

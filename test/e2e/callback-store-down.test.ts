@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../lib/callback/replay';
-import { startCallbackServer } from '../../lib/cli/commands/serve';
+import { startCallbackServer } from '../../tools/cli/commands/serve';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
-import type { LocalGateway } from '../../lib/local-gateway/server';
+import type { LocalGateway } from '../../tools/local-gateway/server';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import { openEventStore } from '../../lib/store/open-store';
 import type { SqlClient } from '../../lib/store/sql-client';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   server = await startPostgresServer();
   databaseUrl = await createDatabase(server.url);
   log = captureLog();
-  runtime = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { requireDatabaseUrl: true, log });
+  runtime = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { log });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -90,7 +90,7 @@ describe('callback with the database down at cold start', () => {
   it('answers 503 until the database is reachable, then stores', async () => {
     await server.stop();
     const coldLog = captureLog();
-    const cold = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { requireDatabaseUrl: true, log: coldLog });
+    const cold = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { log: coldLog });
     const coldGateway = await startCallbackServer(cold, { port: 0, host: '127.0.0.1' });
     try {
       const body = JSON.stringify(seeds.pullEvents001[3]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli/main';
+import { main } from '../../tools/cli/main';
 
 describe('vod-events dev --once', () => {
   let dir: string;

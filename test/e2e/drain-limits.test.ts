@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
 import { DrainError, VodApiError } from '../../lib/errors';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { loadConfig } from '../../lib/config';
 import { drain } from '../../lib/drain/drain';
-import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { startEmulator, type RunningEmulator } from '../../tools/emulator';
 import { DrainError, StoreError } from '../../lib/errors';
 import { silentLogger } from '../../lib/log';
 import { systemClock } from '../../lib/clock';
@@ -47,7 +47,7 @@ describe('pull-events when the store misbehaves', () => {
   it('rejects when PostgreSQL goes down mid-drain, confirms nothing unstored, and the next invocation finishes the job', async () => {
     emulator = await startEmulator({ longPollMs: 200, handleTtlMs: 1500, faults: { PullEvents: { latencyMs: 40 } } });
     emulator.enqueue(v3EventBatch(800, 21));
-    const runtime = createRuntime(loadConfig(envFor({ DRAIN_CONCURRENCY: '2' })), { requireDatabaseUrl: true, log: silentLogger });
+    const runtime = createRuntime(loadConfig(envFor({ DRAIN_CONCURRENCY: '2' })), { log: silentLogger });
     const handle = createPullEventsHandler(runtime);
     await runtime.store(); // table exists before the outage
     const running = handle({}).catch((error: unknown) => error);
@@ -66,7 +66,7 @@ describe('pull-events when the store misbehaves', () => {
     expect(stored.rows).toBe((failure as DrainError).result.inserted);
 
     await sleep(1600); // the unconfirmed handles expire and their events are pending again
-    const next = createRuntime(loadConfig(envFor()), { requireDatabaseUrl: true, log: silentLogger });
+    const next = createRuntime(loadConfig(envFor()), { log: silentLogger });
     const result = await createPullEventsHandler(next)({});
     await next.close();
     expect(result.stopReason).toBe('drained');
@@ -78,7 +78,7 @@ describe('pull-events when the store misbehaves', () => {
   it('reads the VOD credentials per invocation, as SCF renews an execution role\'s keys', async () => {
     emulator = await startEmulator({ longPollMs: 100 });
     emulator.enqueue(v3EventBatch(3, 23));
-    const runtime = createRuntime(loadConfig(envFor()), { requireDatabaseUrl: true, log: silentLogger });
+    const runtime = createRuntime(loadConfig(envFor()), { log: silentLogger });
     const [good] = emulator.credentials;
     let current = { secretId: good!.secretId, secretKey: 'expired-key', sessionToken: undefined };
     const handle = createPullEventsHandler(runtime, () => current);
@@ -92,7 +92,7 @@ describe('pull-events when the store misbehaves', () => {
   it('ends inside the SCF limit with its summary when another session locks the table', async () => {
     emulator = await startEmulator({ longPollMs: 100 });
     emulator.enqueue(v3EventBatch(64, 24));
-    const runtime = createRuntime(loadConfig(envFor({ DRAIN_BUDGET_MS: '60000' })), { requireDatabaseUrl: true, log: silentLogger });
+    const runtime = createRuntime(loadConfig(envFor({ DRAIN_BUDGET_MS: '60000' })), { log: silentLogger });
     await runtime.store();
     const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
     const released = holdTableLock(blocker, 14_500);

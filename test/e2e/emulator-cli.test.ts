@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIAL } from '../../lib/emulator';
+import { LOCAL_CREDENTIAL } from '../../tools/emulator';
 import { sdkClient } from '../helpers/emulator';
 
 const root = resolve(__dirname, '../..');
@@ -15,7 +15,7 @@ beforeAll(async () => {
   // The CLI as `npm run build` bundles it, written to a temporary directory instead of dist/.
   dir = mkdtempSync(join(tmpdir(), 'vod-events-cli-'));
   cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'lib/cli/index.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'silent' });
+  await build({ entryPoints: [join(root, 'tools/cli/index.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'silent' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

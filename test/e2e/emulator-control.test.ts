@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../lib/emulator';
+import type { RunningEmulator } from '../../tools/emulator';
 import { control, sdkClient, startTestEmulator, v2Call } from '../helpers/emulator';
 
 let emulator: RunningEmulator;

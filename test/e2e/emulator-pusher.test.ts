@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pushEvent, pushEvents } from '../../lib/emulator';
+import { pushEvent, pushEvents } from '../../tools/emulator';
 import { freePort } from '../helpers/ports';
 
 interface Received {

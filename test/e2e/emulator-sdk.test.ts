@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { vod } from 'tencentcloud-sdk-nodejs-vod';
-import type { RunningEmulator } from '../../lib/emulator';
+import type { RunningEmulator } from '../../tools/emulator';
 import { manualClock, sdkClient, sdkError, startTestEmulator, TEST_CREDENTIAL } from '../helpers/emulator';
 
 /** Shaped like seeds/001 and seeds/003: nulls, nesting, non-ASCII text. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { V2_HOST, type RunningEmulator } from '../../lib/emulator';
+import { V2_HOST, type RunningEmulator } from '../../tools/emulator';
 import { sdkClient, sdkError, startTestEmulator, TEST_CREDENTIAL, v2Call } from '../helpers/emulator';
 
 /** seeds/002 and seeds/000 contents. */

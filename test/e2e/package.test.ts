@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { startEmulator, type RunningEmulator } from '../../tools/emulator';
 import seeds from '../../samples/seed-events.json';
 import { createDatabase } from '../helpers/postgres-server';
 

@@ -1,11 +1,11 @@
 // `vod-events send-test` against the callback function behind `vod-events serve`'s HTTP server,
 // over real HTTP, storing in real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { sendTestCommand } from '../../lib/cli/commands/send-test';
-import { startCallbackServer } from '../../lib/cli/commands/serve';
-import { UsageError } from '../../lib/cli/command';
+import { sendTestCommand } from '../../tools/cli/commands/send-test';
+import { startCallbackServer } from '../../tools/cli/commands/serve';
+import { UsageError } from '../../tools/cli/command';
 import { loadConfig } from '../../lib/config';
-import type { LocalGateway } from '../../lib/local-gateway/server';
+import type { LocalGateway } from '../../tools/local-gateway/server';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import type { SqlClient } from '../../lib/store/sql-client';
 import seeds from '../../samples/seed-events.json';
@@ -19,7 +19,7 @@ let sql: SqlClient;
 
 beforeAll(async () => {
   const env = { DATABASE_URL: await createDatabase(inject('postgresUrl'), 'sendtest'), VOD_CALLBACK_SIGN_KEY: KEY };
-  runtime = createRuntime(loadConfig(env), { requireDatabaseUrl: true, log: captureLog() });
+  runtime = createRuntime(loadConfig(env), { log: captureLog() });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
   sql = (await runtime.store()).sql;
 });

@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIAL } from '../../lib/emulator';
+import { LOCAL_CREDENTIAL } from '../../tools/emulator';
 import { openEventStore } from '../../lib/store/open-store';
 import { buildCli, cleanEnv, runCli, runCliToEnd, waitFor } from '../helpers/cli-process';
-import { uploadEvent } from '../../lib/dev/sample-events';
+import { uploadEvent } from '../../tools/dev/sample-events';
+import { openPglite } from '../../tools/embedded-store/pglite-client';
 
 let dir: string;
 let cli: string;
@@ -34,7 +35,7 @@ describe('two processes on the embedded store', () => {
     expect(JSON.parse(drain.stdout)).toMatchObject({ inserted: 3, confirmed: 3 });
     expect(list.code, list.stderr).toBe(0);
     expect(devCode).toBe(0);
-    const store = await openEventStore({ databaseUrl: undefined, pgliteDir: env.PGLITE_DIR });
+    const store = await openEventStore({ databaseUrl: undefined, pgliteDir: env.PGLITE_DIR, openEmbedded: openPglite });
     try {
       const rows = await store.sql.query<{ source: string; count: number }>('SELECT source, count(*)::int AS count FROM vod_events GROUP BY source');
       const bySource = Object.fromEntries(rows.map((row) => [row.source, row.count]));

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
-import { createPullEventsHandler, type ScfContext } from '../../functions/pull-events/handler';
+import { createPullEventsHandler, type ScfContext } from '../../lib/app/pull-events';
 import { loadConfig } from '../../lib/config';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
 import { silentLogger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import { createDatabase } from './postgres-server';
@@ -37,7 +37,7 @@ export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, b
     databaseUrl,
     runtimes,
     async invoke(env = {}, context = {}) {
-      const runtime = createRuntime(loadConfig(envFor(env)), { requireDatabaseUrl: true, log: silentLogger });
+      const runtime = createRuntime(loadConfig(envFor(env)), { log: silentLogger });
       runtimes.push(runtime);
       return createPullEventsHandler(runtime)({ Type: 'Timer', TriggerName: 'test' }, context);
     },

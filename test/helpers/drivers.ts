@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { openPglite } from '../../lib/store/pglite-client';
+import { openPglite } from '../../tools/embedded-store/pglite-client';
 import { openPostgres } from '../../lib/store/postgres-client';
 import type { SqlClient } from '../../lib/store/sql-client';
 import { createDatabase } from './postgres-server';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import { vod } from 'tencentcloud-sdk-nodejs-vod';
-import { signV2Params, startEmulator, V2_PATH, type EmulatorCredential, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+import { signV2Params, startEmulator, V2_PATH, type EmulatorCredential, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
 
 export const TEST_CREDENTIAL: EmulatorCredential = { secretId: 'AKIDTESTEMULATOR000000000000000000', secretKey: 'test-emulator-secret-key' };
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../lib/emulator/random';
+import { seededRandom } from '../../tools/emulator/random';
 
 export { seededRandom };
 

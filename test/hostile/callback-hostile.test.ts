@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackHandler } from '../../functions/callback/handler';
+import { createCallbackHandler } from '../../lib/app/callback';
 import type { GatewayHandler } from '../../lib/callback/gateway-event';
 import { replay } from '../../lib/callback/replay';
 import { systemClock } from '../../lib/clock';
@@ -52,7 +52,7 @@ beforeAll(async () => {
     if (entry.deadLetter === true) logLines.deadLetters.push({ payload: String(entry.payload), line });
     if (entry.quarantined === true) logLines.quarantined++;
   });
-  runtime = createRuntime(loadConfig(env), { requireDatabaseUrl: true, log });
+  runtime = createRuntime(loadConfig(env), { log });
   handler = createCallbackHandler(runtime);
 }, 90_000);
 

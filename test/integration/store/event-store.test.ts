@@ -8,6 +8,7 @@ import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { drivers } from '../../helpers/drivers';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
+import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-01-01T00:05:00Z');
@@ -170,7 +171,7 @@ describe('EventStore when PostgreSQL goes down', () => {
 
 describe('EventStore on a closed PGlite', () => {
   it('fails with StoreError instead of a silent success', async () => {
-    const store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://' });
+    const store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
     await store.close();
     const failure = await store.upsert(uploads(1), t0).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreError);

@@ -10,12 +10,13 @@ import { callbackRequest, captureLog, NEXT_SIGN_KEY, SIGN_KEY, signed } from '..
 import { manualClock } from '../../helpers/manual-clock';
 import { randomJson, seededRandom } from '../../helpers/random-json';
 import { httpForm, pulledForm, v3Examples } from '../../helpers/v3-event-factory';
+import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
 let store: EventStore;
 
 beforeAll(async () => {
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://' });
+  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
 });
 afterAll(() => store.close());
 

@@ -8,13 +8,14 @@ import { openPostgres } from '../../../lib/store/postgres-client';
 import seeds from '../../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { manualClock } from '../../helpers/manual-clock';
+import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
 const clock = manualClock(Date.UTC(2026, 0, 2));
 const arrived = new Date('2026-01-01T08:00:00.000Z');
 let store: EventStore;
 
 beforeAll(async () => {
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://' });
+  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
 });
 afterAll(() => store.close());
 

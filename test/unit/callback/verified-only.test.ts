@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackHandlerFromEnv } from '../../../functions/callback/handler';
+import { callbackHandlerFromEnv } from '../../../lib/app/callback';
 import type { ScfApiGatewayEvent } from '../../../lib/callback/gateway-event';
 import { handleCallback, type CallbackDeps, type CallbackRequest, type CallbackResult } from '../../../lib/callback/handle';
 import { replay } from '../../../lib/callback/replay';
@@ -11,13 +11,14 @@ import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { nestedJson } from '../../helpers/chaos-hostile-requests';
 import { manualClock } from '../../helpers/manual-clock';
+import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
 // Issue 11: only verified content reaches the store, by any path (dead letters and replay included).
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
 let store: EventStore;
 
 beforeAll(async () => {
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://' });
+  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
 });
 afterAll(() => store.close());
 

@@ -1,0 +1,7 @@
+import type { Config } from '../../lib/config';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../lib/runtime';
+import { openPglite } from '../embedded-store/pglite-client';
+
+/** The runtime of a local command: as the functions', plus the embedded store when DATABASE_URL is unset. */
+export const localRuntime = (config: Config, options: RuntimeOptions = {}): Runtime =>
+  createRuntime(config, { openEmbedded: openPglite, ...options });
