@@ -150,7 +150,6 @@ function parseExact(text: string): unknown {
       if (closed) {
         stack.pop();
         i++;
-        closed = false;
       }
       const current = stack[stack.length - 1];
       if (!current) return result;

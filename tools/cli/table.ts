@@ -16,6 +16,7 @@ const GAP = '  ';
  * Stored strings come from the network: control characters (ANSI escapes, newlines) are shown
  * as `?` so a payload can neither break the layout nor drive the terminal.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Columns a character takes in a terminal: East Asian wide and full-width characters take two. */
