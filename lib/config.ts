@@ -12,6 +12,8 @@ export interface Config {
   subAppId: number | undefined;
   maxQps: number;
   drainConcurrency: number;
+  /** `drain`: stop at the first empty poll; `follow`: keep long-polling until the budget ends (README, "Two drain modes"). */
+  drainMode: DrainMode;
   drainMaxBatches: number;
   /** Explicit wall-clock budget; `undefined` means "the SCF context's remaining time less a margin". */
   drainBudgetMs: number | undefined;
@@ -28,10 +30,14 @@ export const DEFAULTS = {
   vodApi: 'v3',
   maxQps: 90,
   drainConcurrency: 4,
+  drainMode: 'drain',
   drainMaxBatches: 200,
   drainMaxInflightBytes: 16 * 1_048_576,
   callbackMaxBodyBytes: 1_048_576,
 } as const;
+
+export const DRAIN_MODES = ['drain', 'follow'] as const;
+export type DrainMode = (typeof DRAIN_MODES)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -138,6 +144,7 @@ export function loadConfig(env: Env): Config {
     subAppId: read.integer('VOD_SUBAPP_ID', { min: 1, max: 2 ** 53 - 1 }),
     maxQps: read.integer('VOD_MAX_QPS', { min: 1, max: 1000 }) ?? DEFAULTS.maxQps,
     drainConcurrency: read.integer('DRAIN_CONCURRENCY', { min: 1, max: 64 }) ?? DEFAULTS.drainConcurrency,
+    drainMode: read.oneOf('DRAIN_MODE', DRAIN_MODES) ?? DEFAULTS.drainMode,
     drainMaxBatches: read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ?? DEFAULTS.drainMaxBatches,
     drainBudgetMs: read.integer('DRAIN_BUDGET_MS', { min: 1, max: 24 * 3600 * 1000 }),
     drainMaxInflightBytes:

@@ -70,6 +70,7 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
       const result = await drain(
         { vod, store, clock, log, limiters },
         {
+          mode: config.drainMode,
           concurrency: config.drainConcurrency,
           maxBatches: config.drainMaxBatches,
           maxInflightBytes: config.drainMaxInflightBytes,
