@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_EMPTY_PULL_INTERVAL_MS } from '../../../lib/drain/drain';
 import { PULL_GRACE_MS, WRITE_GRACE_MS } from '../../../lib/drain/deadlines';
-import { drainHarness, type Step } from './fakes';
+import { drainHarness, type Step, type StoreStep } from './fakes';
 
 const LONG_POLL_MS = 5_000;
-const times = (n: number, step: Step): Step[] => Array.from({ length: n }, () => step);
+const times = <T extends Step | StoreStep>(n: number, step: T): T[] => Array.from({ length: n }, () => step);
 const emptyLongPoll: Step = { events: 0, latencyMs: LONG_POLL_MS };
 
 describe('follow mode', () => {
   it('ends inside its budget, confirms finished, although events keep arriving', async () => {
     const budgetMs = 10_000;
-    const h = drainHarness({ pulls: times(10_000, { events: 3, latencyMs: 50 }), store: times(10_000, { ok: true, latencyMs: 20 }) });
+    const h = drainHarness({ pulls: times(10_000, { events: 3, latencyMs: 50 }), store: times(10_000, { ok: true, latencyMs: 20 } as const) });
     const result = await h.run({ mode: 'follow', concurrency: 4, budgetMs });
     expect(result.stopReason).toBe('budget');
     expect(Math.max(...h.queue.pullStarts)).toBeLessThan(budgetMs);
