@@ -32,6 +32,8 @@ export const DEFAULTS = {
   drainConcurrency: 4,
   drainMode: 'drain',
   drainMaxBatches: 200,
+  /** Follow mode makes a pull per event or two at low rates: its window and VOD_MAX_QPS bound the calls. */
+  followMaxBatches: 1_000_000,
   drainMaxInflightBytes: 16 * 1_048_576,
   callbackMaxBodyBytes: 1_048_576,
 } as const;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env): Config {
       problem: 'TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY must be set together',
     });
   }
+  const drainMode = read.oneOf('DRAIN_MODE', DRAIN_MODES) ?? DEFAULTS.drainMode;
   const config: Config = {
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     pgliteDir: read.text('PGLITE_DIR') ?? DEFAULTS.pgliteDir,
@@ -144,8 +147,10 @@ export function loadConfig(env: Env): Config {
     subAppId: read.integer('VOD_SUBAPP_ID', { min: 1, max: 2 ** 53 - 1 }),
     maxQps: read.integer('VOD_MAX_QPS', { min: 1, max: 1000 }) ?? DEFAULTS.maxQps,
     drainConcurrency: read.integer('DRAIN_CONCURRENCY', { min: 1, max: 64 }) ?? DEFAULTS.drainConcurrency,
-    drainMode: read.oneOf('DRAIN_MODE', DRAIN_MODES) ?? DEFAULTS.drainMode,
-    drainMaxBatches: read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ?? DEFAULTS.drainMaxBatches,
+    drainMode,
+    drainMaxBatches:
+      read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ??
+      (drainMode === 'follow' ? DEFAULTS.followMaxBatches : DEFAULTS.drainMaxBatches),
     drainBudgetMs: read.integer('DRAIN_BUDGET_MS', { min: 1, max: 24 * 3600 * 1000 }),
     drainMaxInflightBytes:
       read.integer('DRAIN_MAX_INFLIGHT_BYTES', { min: 65_536, max: 2 ** 31 }) ?? DEFAULTS.drainMaxInflightBytes,

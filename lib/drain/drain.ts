@@ -142,6 +142,7 @@ async function loop(run: Run): Promise<void> {
       confirming = confirmBatch(run, outcome);
     }
   } finally {
+    run.idle.leave();
     await confirming;
   }
 }

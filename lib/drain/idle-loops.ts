@@ -11,6 +11,11 @@ export interface IdleLoops {
   rest(until: AbortSignal): Promise<boolean>;
   /** A pull came back full: every resting loop pulls again. */
   wake(): void;
+  /**
+   * A loop ended (a stop reason, a failure): the resting ones wake to see whether they must end
+   * too or poll in its place, rather than wait for the window's end with no poll running.
+   */
+  leave(): void;
 }
 
 export function idleLoops(loops: number, keepPolling: number): IdleLoops {
@@ -34,6 +39,10 @@ export function idleLoops(loops: number, keepPolling: number): IdleLoops {
     },
     wake() {
       for (const done of [...resting]) done();
+    },
+    leave() {
+      polling--;
+      this.wake();
     },
   };
 }

@@ -65,6 +65,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('lets the pull window and VOD_MAX_QPS bound the pulls of follow mode unless DRAIN_MAX_BATCHES says', () => {
+    expect(loadConfig({ DRAIN_MODE: 'follow' }).drainMaxBatches).toBe(DEFAULTS.followMaxBatches);
+    expect(loadConfig({ DRAIN_MODE: 'follow', DRAIN_MAX_BATCHES: '500' }).drainMaxBatches).toBe(500);
+  });
+
   it('names each bad variable and the expected form, all at once', () => {
     expect(
       problemsOf({ VOD_API: 'v4', DRAIN_CONCURRENCY: 'four', VOD_MAX_QPS: '0', VOD_ENDPOINT: 'ftp://x', DATABASE_URL: 'mysql://a:secret@b/c' }),

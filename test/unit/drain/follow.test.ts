@@ -49,6 +49,14 @@ describe('follow mode', () => {
     expect(h.queue.pullStarts.filter((at) => at === fullAt).length).toBe(4);
   });
 
+  it('ends when its polling loop ends (here: DRAIN_MAX_BATCHES), not when the resting loops\' window would', async () => {
+    const h = drainHarness({ pulls: [{ events: 1 }, ...times(200, emptyLongPoll)] });
+    const result = await h.run({ mode: 'follow', concurrency: 4, maxBatches: 8, budgetMs: 60_000 });
+    expect(result.stopReason).toBe('max-batches');
+    expect(result.elapsedMs).toBeLessThanOrEqual(h.queue.pullStarts.at(-1)! + LONG_POLL_MS);
+    expect(result.elapsedMs).toBeLessThan(60_000);
+  });
+
   it('pulls at most once a second from an endpoint that answers "empty" without holding the poll', async () => {
     const h = drainHarness({ pulls: [] });
     await h.run({ mode: 'follow', budgetMs: 10_000 });
