@@ -2,10 +2,11 @@
 // VOD's real 5 s, 20 ms per call, 100 requests/s per action), each mode on its own queue (VOD
 // sub-application) and its own database, fed the same events at the same moments:
 // - steady arrivals at random times, ARRIVALS_PER_S on average, from 1 s to LOAD_END_S, plus two
-//   bursts of BURST events; a quiet minute follows, with one event at QUIET_EVENT_S;
+//   bursts of 100 events; a quiet minute follows, with one event in it;
 // - timer ticks every 60 s (0, 60, 120 s), each an invocation of the pull-events handler in a
 //   long-lived worker process (one warm instance) with the function's timeout; invocations overlap
-//   as SCF's do. Drain mode gets one more tick at QUIET_DRAIN_TICK_S: what a tick of a quiet minute costs.
+//   as SCF's do. Follow mode's quiet minute is its tick at 120 s (one event at 125 s); drain mode's
+//   tick at 120 s still drains the load, so it gets one more tick at 140 s with one event at 135 s.
 // Latency is enqueue (just before the emulator's control API is called) → the row's
 // first_received_at (set when the batch's upsert is sent; it commits within milliseconds).
 // A quiet hour's cost is 60 × the quiet minute's invocation: its duration (billed at BILLED_MB)
@@ -24,15 +25,14 @@ const BILLED_MB = 128;
 const ARRIVALS_PER_S = 2;
 const LOAD_END_S = 110;
 const BURSTS = [{ atS: 25, events: 100 }, { atS: 85, events: 100 }];
-const QUIET_EVENT_S = 125;
-const QUIET_DRAIN_TICK_S = 130;
+const QUIET_DRAIN_TICK_S = 140;
 const SEED = 16;
 
 const MODES = {
-  drain: { subAppId: 1601, env: { DRAIN_MODE: 'drain' }, variant: 'handler', ticks: [0, 60, 120, QUIET_DRAIN_TICK_S].map((s) => s * 1000), quietTickS: QUIET_DRAIN_TICK_S, load: true },
-  follow: { subAppId: 1602, env: { DRAIN_MODE: 'follow' }, variant: 'handler', ticks: [0, 60, 120].map((s) => s * 1000), quietTickS: 120, load: true },
+  drain: { subAppId: 1601, env: { DRAIN_MODE: 'drain' }, variant: 'handler', ticks: [0, 60, 120, QUIET_DRAIN_TICK_S].map((s) => s * 1000), quietTickS: QUIET_DRAIN_TICK_S, quietEventS: QUIET_DRAIN_TICK_S - 5, load: true },
+  follow: { subAppId: 1602, env: { DRAIN_MODE: 'follow' }, variant: 'handler', ticks: [0, 60, 120].map((s) => s * 1000), quietTickS: 120, quietEventS: 125, load: true },
   // Follow mode with every loop polling while idle: what resting saves. Quiet minute only.
-  followEveryLoop: { subAppId: 1603, env: { DRAIN_MODE: 'follow' }, variant: 'every-loop', ticks: [120_000], quietTickS: 120, load: false },
+  followEveryLoop: { subAppId: 1603, env: { DRAIN_MODE: 'follow' }, variant: 'every-loop', ticks: [120_000], quietTickS: 120, quietEventS: 125, load: false },
 };
 
 /** Deterministic uniform [0, 1) (mulberry32). */
@@ -96,8 +96,11 @@ export async function drainFollowBenchmark() {
       await new Promise((resolve) => setTimeout(resolve, startAt + arrival.at - Date.now()));
       await feed(events.slice(seq, (seq += arrival.count)), ['drain', 'follow']);
     }
-    await new Promise((resolve) => setTimeout(resolve, startAt + QUIET_EVENT_S * 1000 - Date.now()));
-    await feed(events.slice(seq), Object.keys(MODES));
+    const quiet = events.slice(seq);
+    for (const atS of [...new Set(Object.values(MODES).map((setup) => setup.quietEventS))].sort((a, b) => a - b)) {
+      await new Promise((resolve) => setTimeout(resolve, startAt + atS * 1000 - Date.now()));
+      await feed(quiet, Object.keys(MODES).filter((mode) => MODES[mode].quietEventS === atS));
+    }
 
     const rows = [];
     const measured = {};
