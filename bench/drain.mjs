@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
+import { bundleWorker, EMULATOR_CREDENTIALS, OUT_DIR, startEmulatorProcess, startPostgres } from './services.mjs';
 
 const EVENTS = 5_000;
 const RSS_EVENTS = 20_000;
@@ -15,27 +15,7 @@ const LARGE_EVENT_BYTES = 512 * 1024;
 // poll that ends every drain does not swamp the figure; both loops get the same emulator.
 const EMULATOR_FLAGS = ['--latency-ms', '20', '--max-qps', '100', '--long-poll-ms', '100'];
 
-// Bundled inside the project so the bundles' bare imports resolve from its node_modules.
-const OUT_DIR = '.tmp/bench';
-
-async function bundleWorker() {
-  const outfile = join(OUT_DIR, 'drain-worker.mjs');
-  await build({
-    entryPoints: ['bench/drain-worker.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['@electric-sql/pglite'],
-    // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-async function generateEvents(count, seed) {
+export async function generateEvents(count, seed) {
   const outfile = join(process.cwd(), OUT_DIR, 'events.mjs');
   await build({ stdin: { contents: `export { v3EventBatch } from './test/helpers/v3-event-factory';`, resolveDir: process.cwd(), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
   const { v3EventBatch } = await import(outfile);
@@ -57,7 +37,7 @@ function runWorker(worker, mode, env) {
 }
 
 export async function drainBenchmark() {
-  const worker = await bundleWorker();
+  const worker = await bundleWorker('bench/drain-worker.ts');
   const pg = await startPostgres();
   const emulator = await startEmulatorProcess(EMULATOR_FLAGS);
   try {

@@ -5,9 +5,10 @@ import { driverColdStart } from './driver-cold-start.mjs';
 import { callbackBench } from './callback.mjs';
 import { callbackThroughputBench } from './callback-throughput.mjs';
 import { drainBenchmark } from './drain.mjs';
+import { drainFollowBenchmark } from './drain-follow.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
-const rows = [...(await driverColdStart()), ...(await callbackBench()), ...(await callbackThroughputBench()), ...(await drainBenchmark())];
+const rows = [...(await driverColdStart()), ...(await callbackBench()), ...(await callbackThroughputBench()), ...(await drainBenchmark()), ...(await drainFollowBenchmark())];
 const columns = ['benchmark', 'value', 'ratio', 'target', 'met'];
 const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
 const line = (cells) => '| ' + cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ') + ' |';

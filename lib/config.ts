@@ -12,6 +12,8 @@ export interface Config {
   subAppId: number | undefined;
   maxQps: number;
   drainConcurrency: number;
+  /** `drain`: stop at the first empty poll; `follow`: keep long-polling until the budget ends (README, "Two drain modes"). */
+  drainMode: DrainMode;
   drainMaxBatches: number;
   /** Explicit wall-clock budget; `undefined` means "the SCF context's remaining time less a margin". */
   drainBudgetMs: number | undefined;
@@ -28,12 +30,18 @@ export const DEFAULTS = {
   vodApi: 'v3',
   maxQps: 90,
   drainConcurrency: 4,
+  drainMode: 'drain',
   drainMaxBatches: 200,
+  /** Follow mode makes a pull per event or two at low rates: its window and VOD_MAX_QPS bound the calls. */
+  followMaxBatches: 1_000_000,
   drainMaxInflightBytes: 16 * 1_048_576,
   // VOD's bodies are kilobytes. A body's parse, key and payload take many times its size (up to
   // ~100× for dense JSON), and the callback runs in 128–256 MB: `npm run bench` measures the peak.
   callbackMaxBodyBytes: 262_144,
 } as const;
+
+export const DRAIN_MODES = ['drain', 'follow'] as const;
+export type DrainMode = (typeof DRAIN_MODES)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -147,6 +155,7 @@ export function loadConfig(env: Env): Config {
       problem: 'TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY must be set together',
     });
   }
+  const drainMode = read.oneOf('DRAIN_MODE', DRAIN_MODES) ?? DEFAULTS.drainMode;
   const config: Config = {
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     pgliteDir: read.text('PGLITE_DIR') ?? DEFAULTS.pgliteDir,
@@ -156,7 +165,10 @@ export function loadConfig(env: Env): Config {
     subAppId: read.integer('VOD_SUBAPP_ID', { min: 1, max: 2 ** 53 - 1 }),
     maxQps: read.integer('VOD_MAX_QPS', { min: 1, max: 1000 }) ?? DEFAULTS.maxQps,
     drainConcurrency: read.integer('DRAIN_CONCURRENCY', { min: 1, max: 64 }) ?? DEFAULTS.drainConcurrency,
-    drainMaxBatches: read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ?? DEFAULTS.drainMaxBatches,
+    drainMode,
+    drainMaxBatches:
+      read.integer('DRAIN_MAX_BATCHES', { min: 1, max: 1_000_000 }) ??
+      (drainMode === 'follow' ? DEFAULTS.followMaxBatches : DEFAULTS.drainMaxBatches),
     drainBudgetMs: read.integer('DRAIN_BUDGET_MS', { min: 1, max: 24 * 3600 * 1000 }),
     drainMaxInflightBytes:
       read.integer('DRAIN_MAX_INFLIGHT_BYTES', { min: 65_536, max: 2 ** 31 }) ?? DEFAULTS.drainMaxInflightBytes,

@@ -33,7 +33,8 @@ function invocationEnd(context: ScfContext | undefined, now: number): number | u
 }
 
 /**
- * The timer function: drains the queue and resolves to its summary, logged as one JSON line.
+ * The timer function: drains the queue (DRAIN_MODE=follow: keeps long-polling until the pull
+ * window ends) and resolves to its summary, logged as one JSON line.
  * Rejects when events could not be stored (none of them confirmed), VOD refused the credentials,
  * or no pull got through, so SCF marks the invocation failed and retries it. Every invocation
  * ends inside its SCF time limit: opening the store and the drain both run against the time
@@ -70,6 +71,7 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
       const result = await drain(
         { vod, store, clock, log, limiters },
         {
+          mode: config.drainMode,
           concurrency: config.drainConcurrency,
           maxBatches: config.drainMaxBatches,
           maxInflightBytes: config.drainMaxInflightBytes,

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { DEFAULTS } from '../config';
+import { DEFAULTS, type DrainMode } from '../config';
 import { DrainError, HandleTooOld, isRetryableVodError, StoreError, VodApiError } from '../errors';
 import { normalize } from '../events/normalize';
 import type { NormalizedEvent } from '../events/types';
@@ -10,6 +10,7 @@ import type { RateLimiter } from '../vod/rate-limiter';
 import { withRetry, type RetryPolicy } from '../vod/retry';
 import { byteGate, type ByteGate, type Reservation } from './byte-gate';
 import { cutOff, drainDeadlines, HANDLE_MAX_AGE_MS, type Deadlines } from './deadlines';
+import { idleLoops, type IdleLoops } from './idle-loops';
 import { StopReason, type DrainResult } from './result';
 
 export { StopReason, type DrainResult } from './result';
@@ -24,7 +25,14 @@ export interface DrainDeps {
 }
 
 export interface DrainLimits {
+  /** `drain` (default) stops at the first empty poll; `follow` keeps long-polling until the budget ends. */
+  mode?: DrainMode;
   concurrency: number;
+  /**
+   * Follow mode: loops that keep long-polling an idle queue (default 1); the others rest until a
+   * pull comes back full. The bench sets it to `concurrency` to measure what resting saves.
+   */
+  idleLoops?: number;
   maxBatches: number;
   /** No pull starts after this many ms; everything else ends by the deadlines derived from it (`drainDeadlines`). */
   budgetMs: number;
@@ -42,15 +50,24 @@ export const DEFAULT_MAX_INFLIGHT_BYTES = DEFAULTS.drainMaxInflightBytes;
  * 16 events per statement peaked ~60 MB higher than one event per statement.
  */
 export const MAX_STATEMENT_BYTES = 1_048_576;
+/**
+ * Follow mode: an empty answer faster than this means the endpoint did not hold the long poll (VOD
+ * holds it up to 5 s); the loop waits out the rest, so an idle queue costs at most one call per
+ * second per polling loop, whatever the endpoint does.
+ */
+export const MIN_EMPTY_PULL_INTERVAL_MS = 1_000;
+/** VOD hands out at most 16 events per pull: a full batch says more are waiting. */
+const FULL_BATCH = MAX_HANDLES_PER_CONFIRM;
 /** Store attempts per group of events; each is also cut off at the drain's end. */
 const STORE_ATTEMPTS = 3;
 
 /** One drain's shared state: its deadlines, the counts, and the first failure that stops every loop. */
 interface Run {
   deps: DrainDeps;
-  limits: DrainLimits & { maxInflightBytes: number; handleMaxAgeMs: number };
+  limits: DrainLimits & { mode: DrainMode; maxInflightBytes: number; handleMaxAgeMs: number };
   deadlines: Deadlines;
   gate: ByteGate;
+  idle: IdleLoops;
   /** Aborted on the first failure: stops pulls and waits of every loop. */
   stop: AbortController;
   failure?: unknown;
@@ -63,13 +80,21 @@ interface Run {
 }
 
 interface StoredBatch {
+  kind: 'stored';
   handles: string[];
+  pulledAt: number;
+}
+
+/** Follow mode: the pull found the queue empty. */
+interface EmptyPull {
+  kind: 'empty';
   pulledAt: number;
 }
 
 /**
  * Empties VOD's queue: `concurrency` loops each run pullBatch → storeBatch → confirmBatch until
- * the queue is empty, the budget is spent or `maxBatches` pulls were made. Invariants: a handle is
+ * the queue is empty (in follow mode: not before the budget ends; idle loops rest but one), the
+ * budget is spent or `maxBatches` pulls were made. Invariants: a handle is
  * confirmed only after its event is durably stored, and never when older than `handleMaxAgeMs`;
  * unknown or malformed events are stored and confirmed, so nothing blocks the queue; at most
  * `maxInflightBytes` of pulled events wait for the store (one batch always may). Every step ends
@@ -80,9 +105,10 @@ interface StoredBatch {
 export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<DrainResult> {
   const run: Run = {
     deps,
-    limits: { maxInflightBytes: DEFAULT_MAX_INFLIGHT_BYTES, handleMaxAgeMs: HANDLE_MAX_AGE_MS, ...limits },
+    limits: { mode: 'drain', maxInflightBytes: DEFAULT_MAX_INFLIGHT_BYTES, handleMaxAgeMs: HANDLE_MAX_AGE_MS, ...limits },
     deadlines: drainDeadlines(deps.clock, limits.budgetMs, limits.handleMaxAgeMs),
     gate: byteGate(limits.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES),
+    idle: idleLoops(limits.concurrency, limits.idleLoops ?? 1),
     stop: new AbortController(),
     drained: false,
     reasons: [],
@@ -106,12 +132,17 @@ async function loop(run: Run): Promise<void> {
   let confirming: Promise<void> = Promise.resolve();
   try {
     for (;;) {
-      const stored = await pullAndStore(run);
-      if (stored === undefined) return;
+      const outcome = await pullAndStore(run);
+      if (outcome === undefined) return;
+      if (outcome.kind === 'empty') {
+        await waitAfterEmptyPull(run, outcome.pulledAt);
+        continue;
+      }
       await confirming;
-      confirming = confirmBatch(run, stored);
+      confirming = confirmBatch(run, outcome);
     }
   } finally {
+    run.idle.leave();
     await confirming;
   }
 }
@@ -125,8 +156,20 @@ function reasonToStop(run: Run): StopReason | 'failed' | undefined {
   return undefined;
 }
 
+/**
+ * Follow mode, after an empty pull: rest while enough other loops poll, else pull again at once —
+ * unless the endpoint answered "empty" without holding the poll (see MIN_EMPTY_PULL_INTERVAL_MS).
+ */
+async function waitAfterEmptyPull(run: Run, pulledAt: number): Promise<void> {
+  const { clock } = run.deps;
+  const until = AbortSignal.any([run.stop.signal, run.deadlines.signalAt(run.deadlines.lastPull)]);
+  if (await run.idle.rest(until)) return;
+  const early = pulledAt + MIN_EMPTY_PULL_INTERVAL_MS - clock.now();
+  if (early > 0) await clock.sleep(early, until).catch(() => {});
+}
+
 /** One batch pulled and stored; `undefined` when this loop is done. Events go out of scope here, before the confirm. */
-async function pullAndStore(run: Run): Promise<StoredBatch | undefined> {
+async function pullAndStore(run: Run): Promise<StoredBatch | EmptyPull | undefined> {
   const { clock } = run.deps;
   let stop = reasonToStop(run);
   let reservation: Reservation | undefined;
@@ -147,10 +190,12 @@ async function pullAndStore(run: Run): Promise<StoredBatch | undefined> {
     const events = await pullBatch(run);
     if (events === undefined) return undefined;
     if (events.length === 0) {
+      if (run.limits.mode === 'follow') return { kind: 'empty', pulledAt };
       run.drained = true;
       run.reasons.push(StopReason.drained);
       return undefined;
     }
+    if (events.length >= FULL_BATCH) run.idle.wake();
     const sizes = events.map((event) => jsonSize(event.content));
     reservation!.settle(sizes.reduce((sum, size) => sum + size, 0));
     run.totals.pulled += events.length;
@@ -160,7 +205,7 @@ async function pullAndStore(run: Run): Promise<StoredBatch | undefined> {
     }
     const handles = events.map((event) => event.handle).filter((handle) => handle !== '');
     run.totals.unconfirmed += events.length - handles.length;
-    return { handles, pulledAt };
+    return { kind: 'stored', handles, pulledAt };
   } finally {
     reservation!.release();
   }

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { replay } from '../../lib/callback/replay';
 import { CALLBACK_STATEMENT_TIMEOUT_MS, LATE_STORE_MESSAGE } from '../../lib/callback/handle';
 import { startCallbackServer } from '../../tools/cli/commands/serve';
 import { systemClock } from '../../lib/clock';
-import { loadConfig } from '../../lib/config';
+import { DRAIN_MODES, loadConfig, type DrainMode } from '../../lib/config';
 import { DrainError } from '../../lib/errors';
 import { pushEvents, startEmulator, type PushResult, type RunningEmulator } from '../../tools/emulator';
 import { dedupeKey } from '../../lib/events/dedupe-key';
@@ -23,7 +23,8 @@ import { v3EventBatch } from '../helpers/v3-event-factory';
 /*
  * The reliability proof: 10,000 events through VOD's queue and 2,000 of them also through the
  * callback, with every fault at once, must end as exactly 10,000 rows whose delivery counts add up
- * to the deliveries that were observed.
+ * to the deliveries that were observed. It runs once per drain mode (DRAIN_MODE): `drain`, and
+ * `follow`, whose invocations keep polling until their budget ends and overlap each other.
  *
  * Time scaling (so the suite runs in minutes on two cores), each stated where it is set:
  * - the emulator's handle life is 6 s instead of VOD's 30 s, so lost confirms and expired handles
@@ -90,7 +91,11 @@ const runtimes: Runtime[] = [];
 
 beforeAll(async () => {
   server = await startPostgresServer();
-  databaseUrl = await createDatabase(server.url, 'chaos');
+});
+
+/** A fresh database and emulator for one run of the scenario. */
+async function prepare(mode: DrainMode) {
+  databaseUrl = await createDatabase(server.url, `chaos_${mode}`);
   emulator = await startEmulator({
     handleTtlMs: HANDLE_TTL_MS,
     seed: SEED,
@@ -102,20 +107,24 @@ beforeAll(async () => {
   // The table exists before a session locks it.
   const setup = await openEventStore({ databaseUrl, pgliteDir: '' });
   await setup.close();
+}
+
+afterEach(async () => {
+  await proxy?.close();
+  await gateway?.close();
+  await Promise.all(runtimes.splice(0).map((runtime) => runtime.close().catch(() => {})));
+  await emulator?.close();
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  await gateway?.close();
-  await Promise.all(runtimes.map((runtime) => runtime.close().catch(() => {})));
-  await emulator?.close();
   await server?.stop();
   server?.remove();
 });
 
 describe('exactly once under chaos', () => {
-  it(`stores ${EVENTS} events once each through pull faults, lost confirms, a locked table, a database restart, overlapping and killed invocations, and ${CALLBACK_EVENTS} callbacks with retries`, async () => {
+  it.each(DRAIN_MODES)(`DRAIN_MODE=%s: stores ${EVENTS} events once each through pull faults, lost confirms, a locked table, a database restart, overlapping and killed invocations, and ${CALLBACK_EVENTS} callbacks with retries`, async (mode) => {
     // Prepare
+    await prepare(mode);
     const started = Date.now();
     const events = v3EventBatch(EVENTS, SEED);
     const expectedIds = new Set(events.map((event) => dedupeKey(event)));
@@ -127,6 +136,7 @@ describe('exactly once under chaos', () => {
       TENCENTCLOUD_SECRETID: credential!.secretId,
       TENCENTCLOUD_SECRETKEY: credential!.secretKey,
       DRAIN_BUDGET_MS: '25000',
+      DRAIN_MODE: mode,
     };
     const pullTally = newTally();
     const pullLog = countingLog();

@@ -27,9 +27,11 @@ const TABLE_VARIABLES = [
   'VOD_API',
   'VOD_SUBAPP_ID',
   'VOD_MAX_QPS',
+  'DRAIN_MODE',
   'DRAIN_CONCURRENCY',
   'DRAIN_MAX_BATCHES',
   'DRAIN_BUDGET_MS',
+  'DRAIN_MAX_INFLIGHT_BYTES',
   'VOD_CALLBACK_SIGN_KEY',
   'CALLBACK_MAX_BODY_BYTES',
 ];
@@ -213,9 +215,9 @@ describe('npm run package (offline, no credentials)', () => {
     expect(props('callback').CodeUri.Key).toMatch(/-callback\.zip$/);
   });
 
-  it('gives pull-events a 60 s timeout, 256 MB and an enabled 7-field timer', () => {
+  it('gives pull-events a 72 s timeout (a 60 s tick + the drain margin + 2 s), 256 MB and an enabled 7-field timer', () => {
     const Properties = props('pull-events');
-    expect(Properties.Timeout).toBe(60);
+    expect(Properties.Timeout).toBe(72);
     expect(Properties.MemorySize).toBe(256);
     expect(Properties.Events).toHaveLength(1);
     const timer = trigger('pull-events', 'pull-events-timer');

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       subAppId: undefined,
       maxQps: 90,
       drainConcurrency: 4,
+      drainMode: 'drain',
       drainMaxBatches: 200,
       drainBudgetMs: undefined,
       drainMaxInflightBytes: 16 * 1_048_576,
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       VOD_SUBAPP_ID: '1500000001',
       VOD_MAX_QPS: '50',
       DRAIN_CONCURRENCY: '8',
+      DRAIN_MODE: 'follow',
       DRAIN_MAX_BATCHES: '10',
       DRAIN_BUDGET_MS: '20000',
       VOD_CALLBACK_SIGN_KEY: 'old, new',
@@ -55,11 +57,17 @@ describe('loadConfig', () => {
       subAppId: 1500000001,
       maxQps: 50,
       drainConcurrency: 8,
+      drainMode: 'follow',
       drainMaxBatches: 10,
       drainBudgetMs: 20000,
       callbackSignKeys: ['old', 'new'],
       callbackMaxBodyBytes: 2048,
     });
+  });
+
+  it('lets the pull window and VOD_MAX_QPS bound the pulls of follow mode unless DRAIN_MAX_BATCHES says', () => {
+    expect(loadConfig({ DRAIN_MODE: 'follow' }).drainMaxBatches).toBe(DEFAULTS.followMaxBatches);
+    expect(loadConfig({ DRAIN_MODE: 'follow', DRAIN_MAX_BATCHES: '500' }).drainMaxBatches).toBe(500);
   });
 
   it('names each bad variable and the expected form, all at once', () => {
