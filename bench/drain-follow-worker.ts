@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { createPullEventsHandler } from '../functions/pull-events/handler';
+import { createPullEventsHandler } from '../lib/app/pull-events';
 import { loadConfig } from '../lib/config';
 import { drainBudgetMs } from '../lib/drain/budget';
 import { drain } from '../lib/drain/drain';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPullEventsHandler } from '../../functions/pull-events/handler';
+import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { loadConfig } from '../../lib/config';
 import { SAFETY_MARGIN_MS } from '../../lib/drain/deadlines';
 import { silentLogger } from '../../lib/log';
@@ -67,7 +67,7 @@ describe('pull-events in follow mode (emulator, PostgreSQL)', () => {
         // The emulator's per-action limit less the bucket's 10 % burst.
         VOD_MAX_QPS: String(maxQps - 1),
       }),
-      { requireDatabaseUrl: true, log: silentLogger },
+      { log: silentLogger },
     );
     harness.runtimes.push(runtime);
     const handle = createPullEventsHandler(runtime);
