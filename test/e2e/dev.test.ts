@@ -42,7 +42,7 @@ describe('vod-events dev --once', () => {
     // The PullComplete pulled from the queue and the one pushed by callback are one event.
     expect(deliveriesOf(output, 'PullComplete')).toEqual([2]);
     expect(deliveriesOf(output, 'ProcedureStateChanged')).toEqual([1, 1]);
-  });
+  }, 60_000);
 
   it('keeps the embedded store between runs: a second run counts deliveries, adds no rows', async () => {
     await runOnce();
@@ -51,13 +51,13 @@ describe('vod-events dev --once', () => {
     expect(output).toMatch(/drain: pulled 5, new 0, duplicates 5/);
     expect(deliveriesOf(output, 'PullComplete')).toEqual([4]);
     expect(deliveriesOf(output, 'ConcatComplete')).toEqual([2]);
-  });
+  }, 90_000);
 
   it('the live loop pushes each sample callback once per run, so its delivery count does not climb', async () => {
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
     const running = main(['dev', '--port', '0', '--interval-ms', '500']);
-    await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(3), { timeout: 45_000, interval: 100 });
     process.emit('SIGINT');
     const code = await running;
     vi.restoreAllMocks();
@@ -78,7 +78,7 @@ describe('vod-events dev --once', () => {
     Object.assign(process.stdout, { isTTY: true, columns: 80, rows: 24 });
     try {
       const running = main(['dev', '--port', '0', '--interval-ms', '500']);
-      await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 100 });
+      await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(2), { timeout: 45_000, interval: 100 });
       process.emit('SIGINT');
       expect(await running).toBe(0);
     } finally {
