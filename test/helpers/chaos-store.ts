@@ -49,35 +49,43 @@ function codeOf(error: unknown): string {
 /** Refused before anything was sent, or an error PostgreSQL reported for the statement itself. */
 const certainlyNotWritten = (code: string) => code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || /^[0-9A-Z]{5}$/.test(code);
 
+/** One write counted: `added` is how many deliveries its success added to the table's counts. */
+async function tracked<T>(tally: UpsertTally, events: number, write: () => Promise<T>, added: (result: T) => { inserted: number; duplicates: number }): Promise<T> {
+  const started = performance.now();
+  tally.inFlight++;
+  try {
+    const result = await write();
+    const ms = performance.now() - started;
+    if (ms > 1_000) tally.slowOkMs.push(ms);
+    const { inserted, duplicates } = added(result);
+    tally.okCalls++;
+    tally.okEvents += inserted + duplicates;
+    tally.inserted += inserted;
+    tally.duplicates += duplicates;
+    return result;
+  } catch (error) {
+    const code = codeOf(error);
+    tally.failedCalls++;
+    tally.failures[code] = (tally.failures[code] ?? 0) + 1;
+    if (certainlyNotWritten(code)) tally.failedCertainEvents += events;
+    else tally.failedAmbiguousEvents += events;
+    throw error;
+  } finally {
+    tally.inFlight--;
+  }
+}
+
 function counting(store: EventStore, tally: UpsertTally): EventStore {
   return {
-    sql: store.sql,
+    ...store,
     close: () => store.close(),
-    // Signed callbacks only; the chaos suites count unsigned ones and pulls.
-    deliver: (event, delivery, receivedAt, signal) => store.deliver(event, delivery, receivedAt, signal),
-    async upsert(events, receivedAt, signal) {
-      const started = performance.now();
-      tally.inFlight++;
-      try {
-        const result = await store.upsert(events, receivedAt, signal);
-        const ms = performance.now() - started;
-        if (ms > 1_000) tally.slowOkMs.push(ms);
-        tally.okCalls++;
-        tally.okEvents += events.length;
-        tally.inserted += result.inserted;
-        tally.duplicates += result.duplicates;
-        return result;
-      } catch (error) {
-        const code = codeOf(error);
-        tally.failedCalls++;
-        tally.failures[code] = (tally.failures[code] ?? 0) + 1;
-        if (certainlyNotWritten(code)) tally.failedCertainEvents += events.length;
-        else tally.failedAmbiguousEvents += events.length;
-        throw error;
-      } finally {
-        tally.inFlight--;
-      }
-    },
+    upsert: (events, receivedAt, signal) => tracked(tally, events.length, () => store.upsert(events, receivedAt, signal), (result) => result),
+    // A signed callback: stored new or as a repeat, or not written at all (its pair was seen, or taken).
+    deliver: (event, delivery, receivedAt, signal) =>
+      tracked(tally, 1, () => store.deliver(event, delivery, receivedAt, signal), ({ outcome }) => ({
+        inserted: outcome === 'inserted' ? 1 : 0,
+        duplicates: outcome === 'duplicate' ? 1 : 0,
+      })),
   };
 }
 
