@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { importTs, OUT_DIR } from './import-ts.mjs';
 import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
 
 const EVENTS = 5_000;
@@ -15,8 +16,6 @@ const LARGE_EVENT_BYTES = 512 * 1024;
 // poll that ends every drain does not swamp the figure; both loops get the same emulator.
 const EMULATOR_FLAGS = ['--latency-ms', '20', '--max-qps', '100', '--long-poll-ms', '100'];
 
-// Bundled inside the project so the bundles' bare imports resolve from its node_modules.
-const OUT_DIR = '.tmp/bench';
 
 async function bundleWorker() {
   const outfile = join(OUT_DIR, 'drain-worker.mjs');
@@ -36,9 +35,7 @@ async function bundleWorker() {
 }
 
 async function generateEvents(count, seed) {
-  const outfile = join(process.cwd(), OUT_DIR, 'events.mjs');
-  await build({ stdin: { contents: `export { v3EventBatch } from './test/helpers/v3-event-factory';`, resolveDir: process.cwd(), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
-  const { v3EventBatch } = await import(outfile);
+  const { v3EventBatch } = /** @type {typeof import('../test/helpers/v3-event-factory')} */ (await importTs('events', "export { v3EventBatch } from './test/helpers/v3-event-factory';"));
   return v3EventBatch(count, seed);
 }
 

