@@ -1,3 +1,4 @@
+// @ts-check
 // Drain throughput against the emulator (20 ms added latency per call, ≤ 16 events per pull,
 // 100 requests/s per action) and a local PostgreSQL, next to a naive sequential loop measured
 // in the same run; the drain's peak RSS for 20,000 events, and for 64 events of 512 KB each at
@@ -34,20 +35,33 @@ async function bundleWorker() {
   return outfile;
 }
 
+/** @param {number} count @param {number} seed */
 async function generateEvents(count, seed) {
   const { v3EventBatch } = /** @type {typeof import('../test/helpers/v3-event-factory')} */ (await importTs('events', "export { v3EventBatch } from './test/helpers/v3-event-factory';"));
   return v3EventBatch(count, seed);
 }
 
-/** Events padded to `bytes` inside their body, as a large transcode or AI-review result would be. */
+/**
+ * Events padded to `bytes` inside their body, as a large transcode or AI-review result would be.
+ *
+ * @param {Record<string, any>[]} events
+ * @param {number} bytes
+ */
 function padded(events, bytes) {
   return events.map((event) => {
     const body = Object.keys(event).find((key) => key.endsWith('Event') && event[key] && typeof event[key] === 'object');
+    if (body === undefined) throw new Error(`no event body in ${JSON.stringify(event).slice(0, 200)}`);
     const size = JSON.stringify(event).length;
     return { ...event, [body]: { ...event[body], Padding: 'x'.repeat(Math.max(0, bytes - size)) } };
   });
 }
 
+/**
+ * @param {string} worker
+ * @param {string} mode
+ * @param {Record<string, string>} env
+ * @returns {{ stored: number, elapsedMs: number, maxRssMb: number }}
+ */
 function runWorker(worker, mode, env) {
   const output = execFileSync(process.execPath, [worker, mode], { env: { ...process.env, ...EMULATOR_CREDENTIALS, ...env }, cwd: process.cwd(), encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(output);
@@ -58,6 +72,7 @@ export async function drainBenchmark() {
   const pg = await startPostgres();
   const emulator = await startEmulatorProcess(EMULATOR_FLAGS);
   try {
+    /** @param {string} mode @param {number} count @param {number} seed @param {number} [eventBytes] */
     const measure = async (mode, count, seed, eventBytes) => {
       const events = await generateEvents(count, seed);
       await emulator.enqueue(eventBytes ? padded(events, eventBytes) : events);

@@ -1,3 +1,4 @@
+// @ts-check
 // Real services for benchmarks: an embedded PostgreSQL and the VOD emulator in its own process.
 import { spawn } from 'node:child_process';
 import { importTs } from './import-ts.mjs';
@@ -31,14 +32,18 @@ export async function startPostgres() {
 
 export const EMULATOR_CREDENTIALS = { TENCENTCLOUD_SECRETID: 'AKIDbench0000000000000000000000000000', TENCENTCLOUD_SECRETKEY: 'bench-secret-key' };
 
-/** `vod-events emulator` as a separate process, so its work does not count against the code measured. */
+/**
+ * `vod-events emulator` as a separate process, so its work does not count against the code measured.
+ *
+ * @param {string[]} flags
+ */
 export async function startEmulatorProcess(flags) {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/vod-events.js', 'emulator', '--port', String(port), ...flags], {
     env: { ...process.env, ...EMULATOR_CREDENTIALS },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise((resolve, reject) => {
+  await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
     child.stdout.on('data', (chunk) => {
       if (String(chunk).includes(`${port}`)) resolve();
@@ -47,6 +52,7 @@ export async function startEmulatorProcess(flags) {
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    /** @param {object[]} events */
     async enqueue(events) {
       for (let i = 0; i < events.length; i += 1000) {
         const response = await fetch(`${url}/_emulator/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events.slice(i, i + 1000)) });

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Function URLs for serverless-tencent-scf 0.1.36, which predates them. Listed in serverless.yml
@@ -45,10 +46,14 @@ const EVENT_SCHEMA = {
   additionalProperties: false,
 };
 
-/** Says why an `apigw` event is refused, before the schema's bare "unsupported function event". */
+/**
+ * Says why an `apigw` event is refused, before the schema's bare "unsupported function event".
+ *
+ * @param {any} serverless the framework instance (Serverless Framework v3 ships no types)
+ */
 function refuseApiGateway(serverless) {
   for (const [name, fn] of Object.entries(serverless.service.functions || {})) {
-    if (!(fn && fn.events || []).some((event) => event && event.apigw)) continue;
+    if (!(fn && fn.events || []).some((/** @type {any} */ event) => event && event.apigw)) continue;
     throw new serverless.classes.Error(
       `Function "${name}" declares an apigw event: SCF no longer creates API-gateway triggers (since 2024-07-01, ` +
         'notice 583/107631). Use an http (function URL) event instead; see docs/deploy.md.',
@@ -58,6 +63,7 @@ function refuseApiGateway(serverless) {
 }
 
 class TencentFunctionUrl {
+  /** @param {any} serverless */
   constructor(serverless) {
     this.serverless = serverless;
     refuseApiGateway(serverless);

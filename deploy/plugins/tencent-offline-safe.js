@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Keeps serverless-tencent-scf 0.1.36 from calling services that are not Tencent Cloud's APIs.
@@ -43,7 +44,11 @@ const REMOTE_COMMANDS = new Set([
   'metrics',
 ]);
 
-/** Absolute path of the credentials file (provider.credentials, default ~/credentials). */
+/**
+ * Absolute path of the credentials file (provider.credentials, default ~/credentials).
+ *
+ * @param {any} serverless the framework instance (Serverless Framework v3 ships no types)
+ */
 function credentialsPath(serverless) {
   const configured = String(serverless.service.provider.credentials || '~/credentials');
   const expanded = configured === '~' || configured.startsWith(`~${path.sep}`) || configured.startsWith('~/')
@@ -53,6 +58,7 @@ function credentialsPath(serverless) {
 }
 
 class TencentOfflineSafe {
+  /** @param {any} serverless @param {Record<string, any>} options */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;

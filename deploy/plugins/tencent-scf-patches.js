@@ -34,8 +34,7 @@ const LOCAL_COMMANDS = new Set(['package', 'package function', 'print']);
  */
 
 // Set while serverless-tencent-scf's full `deploy` runs (not `deploy function`, not rollback).
-/** @type {unknown} */
-let fullDeploy = null;
+let inFullDeploy = false;
 // The plugin's own upload, which the per-function upload calls (the replacement skips a missing file).
 /** @type {Function} */
 let originalUpload;
@@ -109,11 +108,11 @@ const PATCHES = [
     replace: (original) =>
       /** @this {any} */
       async function deploy(/** @type {unknown[]} */ ...args) {
-        fullDeploy = this;
+        inFullDeploy = true;
         try {
           return await original.apply(this, args);
         } finally {
-          fullDeploy = null;
+          inFullDeploy = false;
         }
       },
   },
@@ -144,7 +143,7 @@ const PATCHES = [
     replace: (original) =>
       /** @this {any} @param {unknown} ns @param {any} funcObject */
       async function deployFunction(ns, funcObject) {
-        if (fullDeploy) {
+        if (inFullDeploy) {
           const artifact = functionArtifact(this.serverless, funcObject.Name);
           const { Bucket, Key } = funcObject.Properties.CodeUri;
           this.serverless.cli.log(`Uploading ${path.relative(process.cwd(), artifact)} to cos[${Bucket}] ${Key}`);
@@ -211,7 +210,7 @@ const PATCHES = [
         const others = { ...funcObject, Properties: { ...funcObject.Properties, Events: events.filter((entry) => !isUrl(entry)) } };
         const results = await original.call(this, ns, oldEvents, others, successFunc, failedFunc);
         for (const entry of events.filter(isUrl)) {
-          const [triggerName, trigger] = Object.entries(entry)[0];
+          const [triggerName, trigger] = /** @type {[string, any]} */ (Object.entries(entry)[0]);
           await ensureFunctionUrl(this, funcObject, triggerName, trigger.Properties);
           deployedFunctionUrls.push({ client: this.scfClient, name: funcObject.Name, functionName: funcObject.FuncName, triggerName });
         }
@@ -288,10 +287,10 @@ let applied = false;
  * the installed plugin differs from the one the patches are written for.
  *
  * @param {any} serverless
+ * @param {TencentModules} [modules] the plugin's modules; by default the copy the framework loads
  */
-function applyTencentPatches(serverless) {
+function applyTencentPatches(serverless, modules = tencentModules(serverless)) {
   if (applied) return;
-  const modules = tencentModules(serverless);
   const problem = patchProblem(modules);
   if (problem) throw new serverless.classes.Error(problem, 'SCF_PLUGIN_MISMATCH');
   applied = true;

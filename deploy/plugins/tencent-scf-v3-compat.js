@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Adapts serverless-tencent-scf 0.1.36 (written for Serverless Framework v1) to framework v3 and
@@ -55,6 +56,7 @@ const functionProperties = {
   environment,
   vpcConfig,
 };
+/** @param {Record<string, object>} parameters @param {string[]} [required] */
 const event = (parameters, required = []) => ({
   type: 'object',
   properties: {
@@ -107,6 +109,7 @@ const CUSTOM_SCHEMA = {
 };
 
 class TencentScfV3Compat {
+  /** @param {any} serverless the framework instance (Serverless Framework v3 ships no types) @param {Record<string, any>} options */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
@@ -149,7 +152,11 @@ class TencentScfV3Compat {
     }
   }
 
-  /** Zips the files of the function's bundle folder into .serverless/<fn>.zip, flat. */
+  /**
+   * Zips the files of the function's bundle folder into .serverless/<fn>.zip, flat.
+   *
+   * @param {string} functionName
+   */
   async zipFunction(functionName) {
     const ServerlessError = this.serverless.classes.Error;
     const folder = this.bundles()[functionName];
@@ -175,7 +182,7 @@ class TencentScfV3Compat {
         'SCF_BUNDLE_MISSING'
       );
     }
-    const packager = this.serverless.pluginManager.plugins.find((plugin) => typeof plugin.zipFiles === 'function');
+    const packager = this.serverless.pluginManager.plugins.find((/** @type {any} */ plugin) => typeof plugin.zipFiles === 'function');
     if (!packager) throw new ServerlessError('The framework package plugin (zipFiles) was not found', 'SCF_NO_PACKAGER');
     const zipPath = await packager.zipFiles(files, `${functionName}.zip`, dir);
     const size = fs.statSync(zipPath).size;
