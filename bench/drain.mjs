@@ -49,7 +49,9 @@ async function generateEvents(count, seed) {
  */
 function padded(events, bytes) {
   return events.map((event) => {
-    const body = Object.keys(event).find((key) => key.endsWith('Event') && event[key] && typeof event[key] === 'object');
+    // The one body field that is set: the others are null in the pulled form, and not every body's
+    // name ends in "Event" (ExtractBlindWatermarkComplete).
+    const body = Object.keys(event).find((key) => event[key] !== null && typeof event[key] === 'object');
     if (body === undefined) throw new Error(`no event body in ${JSON.stringify(event).slice(0, 200)}`);
     const size = JSON.stringify(event).length;
     return { ...event, [body]: { ...event[body], Padding: 'x'.repeat(Math.max(0, bytes - size)) } };
