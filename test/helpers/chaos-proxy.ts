@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../tools/http/listen';
 import { readBody } from '../../tools/http/read-body';
 import { seededRandom } from './random-json';
 
@@ -63,15 +63,6 @@ export async function startFaultyProxy(options: FaultyProxyOptions): Promise<Fau
       response.destroy();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/vod/callback`,
-    stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { origin, close } = await listen(server, 0, '127.0.0.1');
+  return { url: `${origin}/vod/callback`, stats, close };
 }
