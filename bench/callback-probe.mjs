@@ -1,3 +1,4 @@
+// @ts-check
 // Runs inside a fresh Node process for bench/callback.mjs; prints its figures as JSON on stderr
 // (stdout carries the handler's log lines and is discarded). Modes:
 //   cold: `require` of the bundle, then one first request (connects and creates the table);
@@ -8,9 +9,10 @@
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { percentile } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
-const [mode, bundle, samplesPath] = process.argv.slice(2);
+const [mode, bundle = '', samplesPath = ''] = process.argv.slice(2);
 const template = JSON.parse(readFileSync(samplesPath, 'utf8')).pullComplete003Callback;
 const SAMPLES = 2000;
 const WARMUP = 200;
@@ -18,20 +20,26 @@ const WARMUP = 200;
 const SIGN_KEY = process.env.VOD_CALLBACK_SIGN_KEY;
 
 /** As VOD signs a callback: T = now + 600 s, Sign = MD5(key + T). */
+/** @param {Record<string, unknown>} content */
 const signedIfKeyed = (content) => {
   if (!SIGN_KEY) return content;
   const T = Math.floor(Date.now() / 1000) + 600;
   return { ...content, Sign: createHash('md5').update(`${SIGN_KEY}${T}`).digest('hex'), T };
 };
 
+/** The API-gateway event of a POST of `body`. @param {string} body */
 const post = (body) => ({ httpMethod: 'POST', path: '/vod/callback', headers: { 'Content-Type': 'application/json' }, body, isBase64Encoded: false });
 
 /** The seed 003 callback, made a new event by its file id. */
-const eventFor = (i) =>
+const eventFor = (/** @type {number | string} */ i) =>
   post(JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}` } })));
 
-const ms = (from) => Number(process.hrtime.bigint() - from) / 1e6;
+const ms = (/** @type {bigint} */ from) => Number(process.hrtime.bigint() - from) / 1e6;
 
+/**
+ * @param {number} count
+ * @param {(i: number) => Promise<unknown>} run
+ */
 async function timeEach(count, run) {
   for (let i = 0; i < WARMUP; i++) await run(-1 - i);
   const times = [];
@@ -42,8 +50,6 @@ async function timeEach(count, run) {
   }
   return times.sort((a, b) => a - b);
 }
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 if (mode === 'cold') {
   const start = process.hrtime.bigint();
@@ -60,7 +66,9 @@ if (mode === 'limit') {
   // (in its own process: the 64 MB body would hide the memory figures).
   const { main_handler } = require(bundle);
   const refused = await main_handler(post('x'.repeat(64 * 1_048_576 + 1)), {});
-  process.stderr.write(JSON.stringify({ maxBytes: Number(/more than the (\d+) allowed/.exec(JSON.parse(refused.body).reason)[1]) }));
+  const limit = /more than the (\d+) allowed/.exec(JSON.parse(refused.body).reason);
+  if (!limit) throw new Error(`limit probe: no limit in the answer ${refused.body}`);
+  process.stderr.write(JSON.stringify({ maxBytes: Number(limit[1]) }));
   process.exit(0);
 }
 
@@ -70,19 +78,20 @@ if (mode === 'memory') {
   const maxBytes = Number(process.env.PROBE_MAX_BYTES);
   const baselineMb = process.resourceUsage().maxRSS / 1024;
   /** A body of exactly `maxBytes`: `fill(n)` makes n bytes of filler JSON inside a valid event. */
-  const bodyOf = (i, fill) => {
+  const bodyOf = (/** @type {string} */ i, /** @type {(n: number) => string} */ fill) => {
     const base = JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `mem-${process.pid}-${i}` }, Filler: '@' }));
     return base.replace('"@"', fill(maxBytes - Buffer.byteLength(base) + 3));
   };
   // One long string (a big message), and the densest structure: many small objects.
   const shapes = {
-    string: (n) => `"${'a'.repeat(n - 2)}"`,
-    objects: (n) => {
+    string: (/** @type {number} */ n) => `"${'a'.repeat(n - 2)}"`,
+    objects: (/** @type {number} */ n) => {
       const item = '{"k":1},';
       const count = Math.floor((n - 2) / item.length);
       return `[${item.repeat(count).slice(0, -1)}${' '.repeat(n - 2 - count * item.length + 1)}]`;
     },
   };
+  /** @type {Record<string, number>} */
   const peaks = {};
   let failures = 0;
   for (const [shape, fill] of Object.entries(shapes)) {
@@ -104,7 +113,7 @@ const handler = await timeEach(SAMPLES, async (i) => {
 });
 // Baseline: one INSERT round trip of the same payload, same driver, same connection options.
 const postgres = require('postgres');
-const sql = postgres(process.env.DATABASE_URL, { max: 2, fetch_types: false, onnotice: () => {} });
+const sql = postgres(process.env.DATABASE_URL ?? '', { max: 2, fetch_types: false, onnotice: () => {} });
 await sql.unsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text PRIMARY KEY, payload jsonb NOT NULL)');
 const payload = eventFor(0).body;
 const baseline = await timeEach(SAMPLES, (i) =>

@@ -1,3 +1,4 @@
+// @ts-check
 // Callback throughput: 50 concurrent clients POSTing signed VOD events to the callback function
 // behind the local gateway (`vod-events serve`, a child process) on a local PostgreSQL, against a
 // same-run baseline: a bare node:http server (also a child process) doing one INSERT per request
@@ -7,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import postgres from 'postgres';
 import { freePort, startPostgres } from './services.mjs';
+import { percentile } from './stats.mjs';
 
 const CLIENTS = 50;
 const WARMUP_MS = 2_000;
@@ -36,7 +38,14 @@ server.listen(Number(process.env.PORT), '127.0.0.1', () => console.error('listen
 process.on('SIGTERM', () => { server.close(); sql.end({ timeout: 1 }).then(() => process.exit(0)); });
 `;
 
-/** Starts a child and resolves once it printed `ready` on stderr. */
+/**
+ * Starts a child and resolves once it printed `ready` on stderr.
+ *
+ * @param {string[]} args
+ * @param {Record<string, string>} env
+ * @param {string} ready
+ * @returns {Promise<{ stop(): Promise<void> }>}
+ */
 function startChild(args, env, ready) {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -46,14 +55,14 @@ function startChild(args, env, ready) {
       seen += chunk;
       if (seen.includes(ready)) {
         child.removeAllListeners('exit');
-        resolve({ stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGTERM')))) });
+        resolve({ stop: () => new Promise((/** @type {() => void} */ done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGTERM')))) });
       }
     });
   });
 }
 
 /** A VOD v3 callback as VOD sends it with a key: a distinct event each time, signed with T = now + 10 min. */
-function signedBody(n) {
+function signedBody(/** @type {number} */ n) {
   const T = Math.floor(Date.now() / 1000) + 600;
   return JSON.stringify({
     EventType: 'NewFileUpload',
@@ -67,24 +76,32 @@ function signedBody(n) {
   });
 }
 
+/**
+ * @param {Agent} agent
+ * @param {number} port
+ * @param {string} path
+ * @param {string} body
+ * @returns {Promise<number>} the status, 0 when the request failed
+ */
 function post(agent, port, path, body) {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.statusCode));
+      res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', () => resolve(0));
     req.end(body);
   });
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-
 /** `CLIENTS` closed-loop clients for WARMUP_MS (not counted) then MEASURE_MS. */
+/** @param {number} port @param {string} path */
 async function load(port, path) {
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   let n = 0;
+  /** @type {number[]} */
   const times = [];
+  /** @type {Record<number, number>} */
   const statuses = {};
   const start = performance.now();
   const measureFrom = start + WARMUP_MS;
@@ -129,14 +146,14 @@ export async function callbackThroughputBench() {
       await serve.stop();
     }
     const sql = postgres(callbackUrl, { max: 1, onnotice: () => {} });
-    const [{ rows: stored }] = await sql`SELECT count(*)::int AS rows FROM vod_events`;
+    const [{ rows: stored }] = /** @type {[{ rows: number }]} */ (await sql`SELECT count(*)::int AS rows FROM vod_events`);
     await sql.end();
     if (Object.keys(gateway.statuses).some((status) => status !== '200') || Object.keys(baseline.statuses).some((status) => status !== '200')) {
       throw new Error(`callback throughput: non-200 answers: gateway ${JSON.stringify(gateway.statuses)}, baseline ${JSON.stringify(baseline.statuses)}`);
     }
     // Every request answered 200 stored one distinct event, warm-up and tail included.
     if (stored !== gateway.sent) throw new Error(`callback throughput: ${gateway.sent} requests sent but ${stored} rows stored`);
-    const fixed = (value) => value.toFixed(2);
+    const fixed = (/** @type {number} */ value) => value.toFixed(2);
     const throughputRatio = gateway.rps / baseline.rps;
     const p99Ratio = gateway.p99 / baseline.p99;
     rows = [

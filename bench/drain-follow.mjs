@@ -15,7 +15,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { generateEvents } from './drain.mjs';
-import { bundleWorker, EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
+import { bundleWorker } from './import-ts.mjs';
+import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
 
 const EMULATOR_FLAGS = ['--long-poll-ms', '5000', '--latency-ms', '20', '--max-qps', '100'];
 const TICK_MS = 60_000;

@@ -1,11 +1,12 @@
+// @ts-check
 // Drain throughput against the emulator (20 ms added latency per call, ≤ 16 events per pull,
 // 100 requests/s per action) and a local PostgreSQL, next to a naive sequential loop measured
 // in the same run; the drain's peak RSS for 20,000 events, and for 64 events of 512 KB each at
 // the default concurrency (bounded by DRAIN_MAX_INFLIGHT_BYTES, not by the queue).
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleWorker, EMULATOR_CREDENTIALS, OUT_DIR, startEmulatorProcess, startPostgres } from './services.mjs';
+import { bundleWorker, importTs } from './import-ts.mjs';
+import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
 
 const EVENTS = 5_000;
 const RSS_EVENTS = 20_000;
@@ -15,22 +16,35 @@ const LARGE_EVENT_BYTES = 512 * 1024;
 // poll that ends every drain does not swamp the figure; both loops get the same emulator.
 const EMULATOR_FLAGS = ['--latency-ms', '20', '--max-qps', '100', '--long-poll-ms', '100'];
 
+/** @param {number} count @param {number} seed */
 export async function generateEvents(count, seed) {
-  const outfile = join(process.cwd(), OUT_DIR, 'events.mjs');
-  await build({ stdin: { contents: `export { v3EventBatch } from './test/helpers/v3-event-factory';`, resolveDir: process.cwd(), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
-  const { v3EventBatch } = await import(outfile);
+  const { v3EventBatch } = /** @type {typeof import('../test/helpers/v3-event-factory')} */ (await importTs('events', "export { v3EventBatch } from './test/helpers/v3-event-factory';"));
   return v3EventBatch(count, seed);
 }
 
-/** Events padded to `bytes` inside their body, as a large transcode or AI-review result would be. */
+/**
+ * Events padded to `bytes` inside their body, as a large transcode or AI-review result would be.
+ *
+ * @param {Record<string, any>[]} events
+ * @param {number} bytes
+ */
 function padded(events, bytes) {
   return events.map((event) => {
-    const body = Object.keys(event).find((key) => key.endsWith('Event') && event[key] && typeof event[key] === 'object');
+    // The one body field that is set: the others are null in the pulled form, and not every body's
+    // name ends in "Event" (ExtractBlindWatermarkComplete).
+    const body = Object.keys(event).find((key) => event[key] !== null && typeof event[key] === 'object');
+    if (body === undefined) throw new Error(`no event body in ${JSON.stringify(event).slice(0, 200)}`);
     const size = JSON.stringify(event).length;
     return { ...event, [body]: { ...event[body], Padding: 'x'.repeat(Math.max(0, bytes - size)) } };
   });
 }
 
+/**
+ * @param {string} worker
+ * @param {string} mode
+ * @param {Record<string, string>} env
+ * @returns {{ stored: number, elapsedMs: number, maxRssMb: number }}
+ */
 function runWorker(worker, mode, env) {
   const output = execFileSync(process.execPath, [worker, mode], { env: { ...process.env, ...EMULATOR_CREDENTIALS, ...env }, cwd: process.cwd(), encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(output);
@@ -41,6 +55,7 @@ export async function drainBenchmark() {
   const pg = await startPostgres();
   const emulator = await startEmulatorProcess(EMULATOR_FLAGS);
   try {
+    /** @param {string} mode @param {number} count @param {number} seed @param {number} [eventBytes] */
     const measure = async (mode, count, seed, eventBytes) => {
       const events = await generateEvents(count, seed);
       await emulator.enqueue(eventBytes ? padded(events, eventBytes) : events);

@@ -1,3 +1,4 @@
+// @ts-check
 // Cold-start cost of the PostgreSQL driver inside a function bundle: each driver is bundled the
 // way scripts/build.mjs bundles a function, then `require`d in fresh Node processes.
 import { build } from 'esbuild';
@@ -5,13 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './stats.mjs';
 
 const RUNS = 15;
 const dir = mkdtempSync(join(tmpdir(), 'vod-events-bench-'));
 const drivers = { postgres: "module.exports = require('postgres');", pg: "module.exports = require('pg');" };
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
+/** @param {string} name @param {string} source */
 async function measure(name, source) {
   const entry = join(dir, `${name}-entry.js`);
   const outfile = join(dir, `${name}.js`);
@@ -26,6 +27,7 @@ export async function driverColdStart() {
   const rows = [];
   for (const [name, source] of Object.entries(drivers)) rows.push(await measure(name, source));
   const baseline = rows.find((row) => row.name === 'pg');
+  if (!baseline) throw new Error('driver cold start: no pg baseline');
   return rows.map((row) => ({
     benchmark: `driver require: ${row.name}${row.name === 'postgres' ? ' (chosen)' : ' (baseline)'}`,
     value: `${row.ms.toFixed(1)} ms, ${row.kb.toFixed(0)} KB`,

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: every benchmark in one run, one table. Each row states its target and whether it was met.
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -8,10 +9,11 @@ import { drainBenchmark } from './drain.mjs';
 import { drainFollowBenchmark } from './drain-follow.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+/** @type {Record<string, string | undefined>[]} */
 const rows = [...(await driverColdStart()), ...(await callbackBench()), ...(await callbackThroughputBench()), ...(await drainBenchmark()), ...(await drainFollowBenchmark())];
 const columns = ['benchmark', 'value', 'ratio', 'target', 'met'];
 const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
-const line = (cells) => '| ' + cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ') + ' |';
+const line = (/** @type {string[]} */ cells) => '| ' + cells.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join(' | ') + ' |';
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 console.log(line(columns));
 console.log(line(widths.map((width) => '-'.repeat(width))));

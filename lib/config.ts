@@ -117,11 +117,11 @@ export type Credentials = Config['credentials'];
  * keys there and renews them; functions read them per invocation rather than once at cold start.
  */
 export function credentialsFrom(env: Env): Credentials {
-  const read = (name: string) => env[name]?.trim() || undefined;
+  const read = new EnvReader(env);
   return {
-    secretId: read('TENCENTCLOUD_SECRETID'),
-    secretKey: read('TENCENTCLOUD_SECRETKEY'),
-    sessionToken: read('TENCENTCLOUD_SESSIONTOKEN'),
+    secretId: read.text('TENCENTCLOUD_SECRETID'),
+    secretKey: read.text('TENCENTCLOUD_SECRETKEY'),
+    sessionToken: read.text('TENCENTCLOUD_SESSIONTOKEN'),
   };
 }
 
@@ -147,8 +147,8 @@ export function callbackSignKeysFrom(env: Env): { keys: string[] } | { problem: 
 /** Parses the environment table once; throws one `ConfigError` naming every bad variable. */
 export function loadConfig(env: Env): Config {
   const read = new EnvReader(env);
-  const secretId = read.text('TENCENTCLOUD_SECRETID');
-  const secretKey = read.text('TENCENTCLOUD_SECRETKEY');
+  const credentials = credentialsFrom(env);
+  const { secretId, secretKey } = credentials;
   if ((secretId === undefined) !== (secretKey === undefined)) {
     read.problems.push({
       variable: secretId === undefined ? 'TENCENTCLOUD_SECRETID' : 'TENCENTCLOUD_SECRETKEY',
@@ -159,7 +159,7 @@ export function loadConfig(env: Env): Config {
   const config: Config = {
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     pgliteDir: read.text('PGLITE_DIR') ?? DEFAULTS.pgliteDir,
-    credentials: { secretId, secretKey, sessionToken: read.text('TENCENTCLOUD_SESSIONTOKEN') },
+    credentials,
     vodEndpoint: read.url('VOD_ENDPOINT', ['http:', 'https:']) ?? DEFAULTS.vodEndpoint,
     vodApi: read.oneOf('VOD_API', API_FORMATS) ?? DEFAULTS.vodApi,
     subAppId: read.integer('VOD_SUBAPP_ID', { min: 1, max: 2 ** 53 - 1 }),

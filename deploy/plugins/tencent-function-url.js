@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Function URLs for serverless-tencent-scf 0.1.36, which predates them. Listed in serverless.yml
@@ -8,7 +9,8 @@
 // {"AuthType":"NONE","NetConfig":{"EnableIntranet":false,"EnableExtranet":true}} (doc 583/100227;
 // SDK scf_models.d.ts CreateTriggerRequest.Type: "创建函数 URL 请使用 http 类型"). The plugin knows
 // only apigw/cos/cmq/timer/ckafka (shared/validate.js) and silently drops other events from what
-// it deploys (provider getServiceResource), so this plugin:
+// it deploys (provider getServiceResource), so this plugin (its replaced methods in
+// tencent-scf-patches.js, its SCF calls in function-url-triggers.js):
 //
 // 1. accepts an `http` event in serverless.yml (validated by the schema below);
 // 2. adds it to the resource description as an HTTP trigger (also in .serverless/scf-resources.json);
@@ -20,14 +22,8 @@
 //    and prints it with the values VOD needs for PUSH mode. The URL is read, never built: its form
 //    has changed once already.
 
-const { tencentModules } = require('./tencent-modules');
-
-const EVENT_TYPE = 'http';
-// The only qualifier a function URL is given here: the default alias (doc 583/36149), so a later
-// version or traffic split does not need a new URL.
-const QUALIFIER = '$DEFAULT';
-const URL_WAIT_MS = Number(process.env.SCF_FUNCTION_URL_WAIT_MS || 20000);
-const URL_POLL_MS = 1000;
+const { EVENT_TYPE, QUALIFIER, URL_WAIT_MS, deployedFunctionUrls, readFunctionUrl } = require('./function-url-triggers');
+const { applyTencentPatches } = require('./tencent-scf-patches');
 
 const EVENT_SCHEMA = {
   type: 'object',
@@ -50,156 +46,14 @@ const EVENT_SCHEMA = {
   additionalProperties: false,
 };
 
-/** The TriggerDesc of a function URL for an `http` event's parameters. */
-function triggerDescOf(parameters) {
-  return {
-    AuthType: parameters.authType,
-    NetConfig: { EnableIntranet: parameters.enableIntranet === true, EnableExtranet: parameters.enableExtranet === true },
-  };
-}
-
-const parseDesc = (text) => {
-  try {
-    const desc = JSON.parse(text || '{}');
-    return desc && typeof desc === 'object' ? desc : {};
-  } catch {
-    return {};
-  }
-};
-
-/** Calls an SCF action through the plugin's own SDK client (so credentials, region and signing are its). */
-function scfCall(client, action, params) {
-  return new Promise((resolve, reject) => {
-    const response = {
-      deserialize(data) {
-        Object.assign(this, data);
-      },
-    };
-    client.request(action, params, response, (error, data) => (error ? reject(error) : resolve(data)));
-  });
-}
-
-async function functionUrlTriggers(client, functionName) {
-  const answer = await scfCall(client, 'ListTriggers', { FunctionName: functionName, Namespace: 'default', Limit: 100 });
-  return (answer.Triggers || []).filter((trigger) => trigger.Type === EVENT_TYPE);
-}
-
-const extranetUrlOf = (trigger) => {
-  const url = parseDesc(trigger && trigger.TriggerDesc).NetConfig?.ExtranetUrl;
-  return typeof url === 'string' && url !== '' ? url : null;
-};
-
-/** Creates the function URL, or keeps the existing one (updated in place when its settings differ). */
-async function ensureFunctionUrl(handler, funcObject, triggerName, properties) {
-  const log = (message) => handler.serverless.cli.log(message);
-  const functionName = funcObject.FuncName;
-  const wanted = { ...properties.TriggerDesc };
-  const existing = (await functionUrlTriggers(handler.scfClient, functionName)).find(
-    (trigger) => trigger.TriggerName === triggerName && trigger.Qualifier === properties.Qualifier
-  );
-  const params = {
-    FunctionName: functionName,
-    TriggerName: triggerName,
-    Type: EVENT_TYPE,
-    Namespace: 'default',
-    Qualifier: properties.Qualifier,
-    TriggerDesc: JSON.stringify(wanted),
-    Enable: properties.Enable === false ? 'CLOSE' : 'OPEN',
-  };
-  if (!existing) {
-    await scfCall(handler.scfClient, 'CreateTrigger', params);
-    log(`Created function URL trigger ${triggerName} for ${functionName} (${properties.Qualifier})`);
-    return;
-  }
-  const current = parseDesc(existing.TriggerDesc);
-  const same =
-    current.AuthType === wanted.AuthType &&
-    Boolean(current.NetConfig?.EnableIntranet) === wanted.NetConfig.EnableIntranet &&
-    Boolean(current.NetConfig?.EnableExtranet) === wanted.NetConfig.EnableExtranet &&
-    (existing.Enable === 1) === (params.Enable === 'OPEN');
-  if (same) {
-    log(`Function URL trigger ${triggerName} of ${functionName} unchanged: kept (same URL)`);
-    return;
-  }
-  // UpdateTrigger changes the trigger in place (SDK: "触发器类型，目前只支持timer、ckafka、http").
-  await scfCall(handler.scfClient, 'UpdateTrigger', params);
-  log(`Updated function URL trigger ${triggerName} of ${functionName} in place (same URL)`);
-}
-
-/** The URL of the function's function-URL trigger, waiting up to `URL_WAIT_MS` for it to appear. */
-async function readFunctionUrl(client, functionName, triggerName) {
-  const deadline = Date.now() + URL_WAIT_MS;
-  for (;;) {
-    const trigger = (await functionUrlTriggers(client, functionName)).find((candidate) => candidate.TriggerName === triggerName);
-    const url = extranetUrlOf(trigger);
-    if (url || Date.now() + URL_POLL_MS > deadline) return url;
-    await new Promise((resolve) => setTimeout(resolve, URL_POLL_MS));
-  }
-}
-
-let patched = false;
-// Function URLs handled during this deploy, to read back and print once every function is deployed.
-const deployed = [];
-
-function patchTencentPlugin(serverless) {
-  if (patched) return;
-  patched = true;
-  const modules = tencentModules(serverless);
-  const validate = modules.load('shared/validate');
-  const TencentProvider = modules.load('provider/tencentProvider');
-  const DeployTrigger = modules.load('deploy/lib/deployTrigger');
-
-  // The plugin's list of event types, plus `http`. Its other checks stay.
-  const originalValidateEvents = validate.validateEventsProperty;
-  validate.validateEventsProperty = function validateEventsProperty() {
-    const { functions } = this.serverless.service;
-    const stripped = {};
-    for (const [name, fn] of Object.entries(functions || {})) {
-      stripped[name] = { ...fn, events: (fn.events || []).filter((event) => !event || !event[EVENT_TYPE]) };
-    }
-    return originalValidateEvents.call({ ...this, serverless: { ...this.serverless, service: { ...this.serverless.service, functions: stripped } } });
-  };
-
-  const originalServiceResource = TencentProvider.prototype.getServiceResource;
-  TencentProvider.prototype.getServiceResource = function getServiceResource() {
-    const resource = originalServiceResource.apply(this, arguments);
-    for (const functionName of this.serverless.service.getAllFunctions()) {
-      const events = this.serverless.service.getFunction(functionName).events || [];
-      const target = resource.Resources.default[functionName];
-      for (const event of events) {
-        if (!event || !event[EVENT_TYPE]) continue;
-        const { name, parameters } = event[EVENT_TYPE];
-        target.Properties.Events = target.Properties.Events || [];
-        target.Properties.Events.push({
-          [name]: {
-            Type: 'HTTP',
-            Properties: { Qualifier: parameters.qualifier || QUALIFIER, TriggerDesc: triggerDescOf(parameters), Enable: true },
-          },
-        });
-      }
-    }
-    return resource;
-  };
-
-  const originalCreate = DeployTrigger.prototype.create;
-  DeployTrigger.prototype.create = async function create(ns, oldEvents, funcObject, successFunc, failedFunc) {
-    const events = funcObject.Properties.Events || [];
-    const isUrl = (entry) => entry && Object.values(entry)[0] && String(Object.values(entry)[0].Type).toLowerCase() === EVENT_TYPE;
-    const others = { ...funcObject, Properties: { ...funcObject.Properties, Events: events.filter((entry) => !isUrl(entry)) } };
-    const results = await originalCreate.call(this, ns, oldEvents, others, successFunc, failedFunc);
-    for (const entry of events.filter(isUrl)) {
-      const [triggerName, trigger] = Object.entries(entry)[0];
-      await ensureFunctionUrl(this, funcObject, triggerName, trigger.Properties);
-      deployed.push({ client: this.scfClient, name: funcObject.Name, functionName: funcObject.FuncName, triggerName });
-    }
-    return results;
-  };
-}
-
-/** Says why an `apigw` event is refused, before the schema's bare "unsupported function event". */
+/**
+ * Says why an `apigw` event is refused, before the schema's bare "unsupported function event".
+ *
+ * @param {any} serverless the framework instance (Serverless Framework v3 ships no types)
+ */
 function refuseApiGateway(serverless) {
   for (const [name, fn] of Object.entries(serverless.service.functions || {})) {
-    if (!(fn && fn.events || []).some((event) => event && event.apigw)) continue;
+    if (!(fn && fn.events || []).some((/** @type {any} */ event) => event && event.apigw)) continue;
     throw new serverless.classes.Error(
       `Function "${name}" declares an apigw event: SCF no longer creates API-gateway triggers (since 2024-07-01, ` +
         'notice 583/107631). Use an http (function URL) event instead; see docs/deploy.md.',
@@ -209,10 +63,11 @@ function refuseApiGateway(serverless) {
 }
 
 class TencentFunctionUrl {
+  /** @param {any} serverless */
   constructor(serverless) {
     this.serverless = serverless;
     refuseApiGateway(serverless);
-    patchTencentPlugin(serverless);
+    applyTencentPatches(serverless);
     serverless.configSchemaHandler.defineFunctionEvent('tencent', EVENT_TYPE, EVENT_SCHEMA);
     this.hooks = {
       'after:deploy:deploy': () => this.printFunctionUrls(),
@@ -222,7 +77,7 @@ class TencentFunctionUrl {
   async printFunctionUrls() {
     const ServerlessError = this.serverless.classes.Error;
     const lines = [];
-    for (const { client, name, functionName, triggerName } of deployed.splice(0)) {
+    for (const { client, name, functionName, triggerName } of deployedFunctionUrls.splice(0)) {
       const url = await readFunctionUrl(client, functionName, triggerName);
       if (!url) {
         throw new ServerlessError(

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Loads serverless-tencent-scf's own modules from where the framework found that plugin, so a
@@ -10,6 +11,7 @@ const { createRequire } = require('module');
 
 const PLUGIN = 'serverless-tencent-scf';
 
+/** @param {any} serverless the framework instance (Serverless Framework v3 ships no types) */
 function resolvePluginDir(serverless) {
   const bases = [
     path.join(serverless.serviceDir || serverless.config.servicePath || process.cwd(), 'noop.js'),
@@ -26,7 +28,12 @@ function resolvePluginDir(serverless) {
   throw new Error(`${PLUGIN} is not installed: run \`npm --prefix deploy ci\``);
 }
 
-/** `load(relativePath)` requires a file of serverless-tencent-scf; `loadDependency(name)` one of its dependencies. */
+/**
+ * `load(relativePath)` requires a file of serverless-tencent-scf; `loadDependency(name)` one of its dependencies.
+ *
+ * @param {any} serverless
+ * @returns {{ dir: string, version: string, load(relativePath: string): any, loadDependency(name: string): any }}
+ */
 function tencentModules(serverless) {
   const dir = resolvePluginDir(serverless);
   const pluginRequire = createRequire(path.join(dir, 'index.js'));

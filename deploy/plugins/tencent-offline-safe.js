@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Keeps serverless-tencent-scf 0.1.36 from calling services that are not Tencent Cloud's APIs.
@@ -8,7 +9,8 @@
 //    command and OS to http://service-ocnymoks-1258344699.gz.apigw.tencentcs.com/release/dataReport
 //    (serverless-tencent-tools, sdk/others/dataReport.js) through `request()` with no error
 //    handler: offline, or now that the endpoint is gone, that is an uncaught error that kills the
-//    command. `DataReport.prototype.report` becomes a no-op.
+//    command. `DataReport.prototype.report` becomes a no-op (tencent-scf-patches.js, as all the
+//    replaced methods below).
 // 2. "Real-name authentication". Before deploy/remove/rollback/info/invoke/logs/metrics the
 //    provider asks the same third-party endpoint whether the account is verified
 //    (sdk/account/getUserAuthInfo.js) and calls process.exit(-1) when it cannot get an answer.
@@ -26,7 +28,7 @@
 
 const os = require('os');
 const path = require('path');
-const { tencentModules } = require('./tencent-modules');
+const { applyTencentPatches } = require('./tencent-scf-patches');
 
 // Commands of serverless-tencent-scf that call Tencent Cloud (and so need credentials).
 const REMOTE_COMMANDS = new Set([
@@ -41,34 +43,12 @@ const REMOTE_COMMANDS = new Set([
   'logs',
   'metrics',
 ]);
-// Commands that must work offline and without credentials.
-const LOCAL_COMMANDS = new Set(['package', 'package function', 'print']);
 
-let patched = false;
-
-function patchTencentPlugin(serverless, command) {
-  if (patched) return;
-  patched = true;
-  const modules = tencentModules(serverless);
-
-  const tools = modules.loadDependency('serverless-tencent-tools');
-  const { DataReport } = tools.Others.DataReport;
-  DataReport.prototype.report = async function report() {
-    return true;
-  };
-
-  const TencentProvider = modules.load('provider/tencentProvider');
-  TencentProvider.prototype.getUserAuth = async function getUserAuth() {
-    return true;
-  };
-
-  if (LOCAL_COMMANDS.has(command)) {
-    // The constructor calls this without awaiting it; for packaging it only costs a network call.
-    TencentProvider.prototype.getCredentials = async function getCredentials() {};
-  }
-}
-
-/** Absolute path of the credentials file (provider.credentials, default ~/credentials). */
+/**
+ * Absolute path of the credentials file (provider.credentials, default ~/credentials).
+ *
+ * @param {any} serverless the framework instance (Serverless Framework v3 ships no types)
+ */
 function credentialsPath(serverless) {
   const configured = String(serverless.service.provider.credentials || '~/credentials');
   const expanded = configured === '~' || configured.startsWith(`~${path.sep}`) || configured.startsWith('~/')
@@ -78,11 +58,12 @@ function credentialsPath(serverless) {
 }
 
 class TencentOfflineSafe {
+  /** @param {any} serverless @param {Record<string, any>} options */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
     const command = (serverless.pluginManager.cliCommands || []).join(' ');
-    patchTencentPlugin(serverless, command);
+    applyTencentPatches(serverless);
     // The provider rebuilds the path with split(sep)/join, which drops the leading "/" of an
     // absolute path (it then reads a path relative to the working directory). Hand it the file
     // relative to the working directory, which survives that.

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // Adapts serverless-tencent-scf 0.1.36 (written for Serverless Framework v1) to framework v3 and
@@ -10,13 +11,13 @@
 // 2. The plugin's deploy uploads ONE service zip (`service.package.artifact`) and points every
 //    function at the same COS object (getFuntionBucketKey ignores the function name). With
 //    per-function artifacts that would crash (there is no service zip) or give both functions the
-//    same code. Patched: each function gets its own COS key and its own zip is uploaded there
+//    same code. Patched (tencent-scf-patches.js): each function gets its own COS key and its own zip is uploaded there
 //    right before the function is created/updated. (`deploy function -f X` already uploads
 //    `.serverless/X.zip`, and rollback reuses the objects a deploy uploaded: both unchanged.)
 //    Skipping the service zip must not skip creating the deploy bucket, which the plugin does
 //    inside that upload: a first deploy on a fresh account would then fail with NoSuchBucket.
 // 3. Environment: the plugin merges function variables INTO the provider's object (they leak into
-//    the next function) and sends empty values. Patched to merge into a copy and to leave out
+//    the next function) and sends empty values. Patched (tencent-scf-patches.js) to merge into a copy and to leave out
 //    variables that are unset/empty in the deploy environment, so the function's defaults apply.
 // 4. `--region`: framework v3 rejects CLI options no plugin declares, and the provider's region
 //    option is only declared for AWS. Declared here for the commands the plugin implements.
@@ -30,7 +31,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const { tencentModules } = require('./tencent-modules');
+const { functionArtifact } = require('./function-artifact');
+const { applyTencentPatches } = require('./tencent-scf-patches');
 
 const REGION_OPTION = { usage: 'Tencent Cloud region, e.g. ap-guangzhou', type: 'string' };
 
@@ -54,6 +56,7 @@ const functionProperties = {
   environment,
   vpcConfig,
 };
+/** @param {Record<string, object>} parameters @param {string[]} [required] */
 const event = (parameters, required = []) => ({
   type: 'object',
   properties: {
@@ -105,101 +108,12 @@ const CUSTOM_SCHEMA = {
   properties: { scfBundles: { type: 'object', additionalProperties: { type: 'string' } } },
 };
 
-let patched = false;
-// Set while serverless-tencent-scf's full `deploy` runs (not `deploy function`, not rollback).
-let fullDeploy = null;
-
-function patchTencentPlugin(serverless) {
-  if (patched) return;
-  patched = true;
-  const modules = tencentModules(serverless);
-  const TencentProvider = modules.load('provider/tencentProvider');
-  const TencentDeploy = modules.load('deploy/tencentDeploy');
-  const DeployFunction = modules.load('deploy/lib/deployFunction');
-
-  const originalBucketKey = TencentProvider.prototype.getFuntionBucketKey;
-  TencentProvider.prototype.getFuntionBucketKey = function getFuntionBucketKey(functionName, keyTime, serviceStr) {
-    const key = originalBucketKey.call(this, functionName, keyTime, serviceStr);
-    // 'default' names the service-wide zip; keep its key as the plugin lists it (deploy list).
-    return functionName === 'default' ? key : key.replace(/\.zip$/, `-${functionName}.zip`);
-  };
-
-  TencentProvider.prototype.getEnvironment = function getEnvironment(funcObject) {
-    const pick = (holder) => (holder && holder.variables) || {};
-    const merged = { ...pick(this.serverless.service.provider.environment), ...pick(funcObject.environment) };
-    const variables = {};
-    for (const [name, value] of Object.entries(merged)) {
-      if (value === undefined || value === null || String(value).trim() === '') continue;
-      variables[name] = String(value);
-    }
-    return Object.keys(variables).length === 0 ? null : { Variables: variables };
-  };
-
-  const originalDeploy = TencentDeploy.prototype.deploy;
-  TencentDeploy.prototype.deploy = async function deploy() {
-    fullDeploy = this;
-    try {
-      return await originalDeploy.apply(this, arguments);
-    } finally {
-      fullDeploy = null;
-    }
-  };
-
-  const originalUpload = DeployFunction.prototype.uploadPackage2Cos;
-  DeployFunction.prototype.uploadPackage2Cos = async function uploadPackage2Cos(bucket, key, filePath) {
-    if (!filePath) {
-      // The plugin creates the deploy bucket inside this upload, and writes the service
-      // description into that bucket right after it: on an account that has never deployed, the
-      // bucket must still be created here or that write fails with COS NoSuchBucket.
-      await ensureDeployBucket(this, bucket);
-      this.serverless.cli.log('No service-wide zip: every function is uploaded with its own artifact.');
-      return { CosBucketName: bucket, CosObjectName: `/${key}` };
-    }
-    return originalUpload.call(this, bucket, key, filePath);
-  };
-
-  const originalFunctionDeploy = DeployFunction.prototype.deploy;
-  DeployFunction.prototype.deploy = async function deployFunction(ns, funcObject) {
-    if (fullDeploy) {
-      const artifact = functionArtifact(this.serverless, funcObject.Name);
-      const { Bucket, Key } = funcObject.Properties.CodeUri;
-      this.serverless.cli.log(`Uploading ${path.relative(process.cwd(), artifact)} to cos[${Bucket}] ${Key}`);
-      await originalUpload.call(this, Bucket, Key, artifact);
-    }
-    return originalFunctionDeploy.call(this, ns, funcObject);
-  };
-}
-
-/**
- * Creates `<bucket>-<appid>` in the deploy region unless the account has it, as the plugin's own
- * upload does (GET Service, then PUT Bucket).
- */
-async function ensureDeployBucket(handler, bucket) {
-  const { region } = handler.options;
-  const fullName = `${bucket}-${handler.appid}`;
-  const cos = handler.cosClient;
-  const call = (method, params) =>
-    new Promise((resolve, reject) => cos[method](params, (error, data) => (error ? reject(error) : resolve(data))));
-  const listing = await call('getService', { Region: region });
-  if ((listing.Buckets || []).some((item) => item.Name === fullName)) return;
-  handler.serverless.cli.log(`Creating the deploy bucket cos[${fullName}] in ${region}`);
-  await call('putBucket', { Bucket: fullName, Region: region });
-}
-
-function functionArtifact(serverless, functionName) {
-  const functionObject = serverless.service.getFunction(functionName);
-  const artifact = functionObject.package && functionObject.package.artifact;
-  if (!artifact) {
-    throw new serverless.classes.Error(`Function "${functionName}" has no package.artifact`, 'SCF_NO_ARTIFACT');
-  }
-  return path.resolve(serverless.serviceDir, artifact);
-}
-
 class TencentScfV3Compat {
+  /** @param {any} serverless the framework instance (Serverless Framework v3 ships no types) @param {Record<string, any>} options */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
-    patchTencentPlugin(serverless);
+    applyTencentPatches(serverless);
     serverless.configSchemaHandler.defineProvider('tencent', SCHEMA);
     serverless.configSchemaHandler.defineCustomProperties(CUSTOM_SCHEMA);
 
@@ -238,7 +152,11 @@ class TencentScfV3Compat {
     }
   }
 
-  /** Zips the files of the function's bundle folder into .serverless/<fn>.zip, flat. */
+  /**
+   * Zips the files of the function's bundle folder into .serverless/<fn>.zip, flat.
+   *
+   * @param {string} functionName
+   */
   async zipFunction(functionName) {
     const ServerlessError = this.serverless.classes.Error;
     const folder = this.bundles()[functionName];
@@ -264,7 +182,7 @@ class TencentScfV3Compat {
         'SCF_BUNDLE_MISSING'
       );
     }
-    const packager = this.serverless.pluginManager.plugins.find((plugin) => typeof plugin.zipFiles === 'function');
+    const packager = this.serverless.pluginManager.plugins.find((/** @type {any} */ plugin) => typeof plugin.zipFiles === 'function');
     if (!packager) throw new ServerlessError('The framework package plugin (zipFiles) was not found', 'SCF_NO_PACKAGER');
     const zipPath = await packager.zipFiles(files, `${functionName}.zip`, dir);
     const size = fs.statSync(zipPath).size;

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listen } from '../../tools/http/listen';
+import { readBody } from '../../tools/http/read-body';
 import { seededRandom } from './random-json';
 
 export interface FaultyProxyOptions {
@@ -27,14 +28,6 @@ export interface FaultyProxy {
   close(): Promise<void>;
 }
 
-const readBody = (request: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-
 /**
  * A network between VOD's pusher and the callback that loses answers: some requests are
  * delivered but their answer comes too late (the pusher times out and retries, the target has
@@ -47,7 +40,8 @@ export async function startFaultyProxy(options: FaultyProxyOptions): Promise<Fau
     stats.requests++;
     const [dropRoll, delayRoll] = [random(), random()];
     try {
-      const body = await readBody(request);
+      // Forwarded whole: the target, not the proxy, decides what is too large.
+      const body = await readBody(request, Number.POSITIVE_INFINITY);
       if (dropRoll < options.dropRate) {
         stats.dropped++;
         request.socket.destroy();
@@ -69,15 +63,6 @@ export async function startFaultyProxy(options: FaultyProxyOptions): Promise<Fau
       response.destroy();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/vod/callback`,
-    stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { origin, close } = await listen(server, 0, '127.0.0.1');
+  return { url: `${origin}/vod/callback`, stats, close };
 }

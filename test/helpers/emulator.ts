@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import { vod } from 'tencentcloud-sdk-nodejs-vod';
-import { signV2Params, startEmulator, V2_PATH, type EmulatorCredential, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
+import { signV2Params } from '../../lib/vod/v2-signer';
+import { startEmulator, V2_PATH, type EmulatorCredential, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
 
 export const TEST_CREDENTIAL: EmulatorCredential = { secretId: 'AKIDTESTEMULATOR000000000000000000', secretKey: 'test-emulator-secret-key' };
 

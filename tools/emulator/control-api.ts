@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultPlanProblem, type FaultPlan } from './faults';
-import { readBody, sendJson } from './http';
+import { readBody } from '../http/read-body';
+import { sendJson } from './http';
 import type { EnqueueOptions, EmulatorState } from './state';
 
 export const CONTROL_PREFIX = '/_emulator/';
@@ -56,7 +57,7 @@ function enqueue(state: EmulatorState, res: ServerResponse, body: unknown): void
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   const body = await readBody(req, MAX_BODY_BYTES);
-  if (!body) return { ok: false, error: `body larger than ${MAX_BODY_BYTES} bytes` };
+  if (body.length > MAX_BODY_BYTES) return { ok: false, error: `body larger than ${MAX_BODY_BYTES} bytes` };
   try {
     return { ok: true, value: JSON.parse(body.toString('utf8')) };
   } catch {

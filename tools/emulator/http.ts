@@ -1,19 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-
-/** The request body, or `undefined` once it passes `maxBytes` (the rest is discarded). */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= maxBytes ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
-  });
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed) return;

@@ -3,5 +3,4 @@ export { EmptyAnswer, EMPTY_ANSWERS, LOCAL_CREDENTIAL, type EmulatorCredential, 
 export type { EmulatorStats, EnqueueOptions } from './state';
 export type { FaultKind, FaultPlan, FaultSpec } from './faults';
 export { pushEvent, pushEvents, signCallbackBody, type AttemptStatus, type PushOptions, type PushResult } from './pusher';
-export { signV2Params, V2SignatureMethod } from './v2-signature';
 export { V2_HOST, V2_PATH } from './v2-api';

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen';
 import { CONTROL_PREFIX, serveControl } from './control-api';
 import { faultPlanProblem, type FaultPlan } from './faults';
 import { clientGone, sendJson } from './http';
@@ -43,24 +43,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer((req, res) => {
     route(state, req, res).catch((error: unknown) => sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  const { port, origin, close } = await listen(server, resolved.port, resolved.host);
   return {
-    url: `http://${host}:${port}`,
+    url: origin,
     port,
     credentials: resolved.credentials,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close,
     enqueue: (events, enqueueOptions) => state.enqueue(events, enqueueOptions),
     stats: () => state.stats(),
     setFaults: (plan) => {

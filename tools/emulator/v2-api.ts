@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiFormat } from '../../lib/events/types';
 import { admit } from './admission';
-import { hang, readBody, sendJson } from './http';
+import { readBody } from '../http/read-body';
+import { hang, sendJson } from './http';
 import { pullWithLongPoll } from './long-poll';
 import { EmptyAnswer } from './options';
 import type { QueueKey } from './queue';
@@ -100,7 +101,7 @@ function confirm(state: EmulatorState, key: QueueKey, handles: string[]): Record
 async function paramsOf(req: IncomingMessage): Promise<Record<string, string>> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const body = await readBody(req, MAX_BODY_BYTES);
-  if (!body) throw new V2Error(V2Code.invalidParameter, `request body larger than ${MAX_BODY_BYTES} bytes`);
+  if (body.length > MAX_BODY_BYTES) throw new V2Error(V2Code.invalidParameter, `request body larger than ${MAX_BODY_BYTES} bytes`);
   if (req.method !== 'GET' && req.method !== 'POST') throw new V2Error(V2Code.unsupported, `method ${req.method} not supported; use GET or POST`);
   const source = req.method === 'GET' ? url.searchParams : new URLSearchParams(body.toString('utf8'));
   return Object.fromEntries(source);

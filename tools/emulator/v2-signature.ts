@@ -1,29 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
-/** `SignatureMethod` values of Tencent Cloud API 2.0; absent means HmacSHA1. */
-export const V2SignatureMethod = { HmacSHA1: 'HmacSHA1', HmacSHA256: 'HmacSHA256' } as const;
-export type V2SignatureMethod = (typeof V2SignatureMethod)[keyof typeof V2SignatureMethod];
-
-const DIGESTS: Record<V2SignatureMethod, string> = { HmacSHA1: 'sha1', HmacSHA256: 'sha256' };
-
-/**
- * The API 2.0 signature of a request's parameters: every parameter but `Signature`, sorted by name
- * (code-unit order), joined raw (not URL-encoded) as `k=v&…` behind `METHOD + host + path + '?'`,
- * HMAC'd with the secret key by `params.SignatureMethod`, base64. Pure, so a client can share it.
- *
- * @example signV2Params({ Action: 'PullEvent', … }, key, 'GET', 'vod.api.qcloud.com', '/v2/index.php')
- */
-export function signV2Params(params: Record<string, string>, secretKey: string, method: string, host: string, path: string): string {
-  const signatureMethod = params.SignatureMethod ?? V2SignatureMethod.HmacSHA1;
-  const digest = DIGESTS[signatureMethod as V2SignatureMethod];
-  if (!digest) throw new RangeError(`SignatureMethod must be HmacSHA1 or HmacSHA256, got "${signatureMethod}"`);
-  const query = Object.keys(params)
-    .filter((name) => name !== 'Signature')
-    .sort()
-    .map((name) => `${name}=${params[name]}`)
-    .join('&');
-  return createHmac(digest, secretKey).update(`${method.toUpperCase()}${host}${path}?${query}`, 'utf8').digest('base64');
-}
+import { timingSafeEqual } from 'node:crypto';
+import { isV2SignatureMethod, signV2Params, V2SignatureMethod } from '../../lib/vod/v2-signer';
 
 /** v2 error codes from the API 2.0 common error table (not in the VOD seeds). */
 export const V2Code = { invalidParameter: 4000, authFailure: 4100, quotaExceeded: 4400, replayOrExpired: 4500, unsupported: 4600, internalError: 6000 } as const;
@@ -47,7 +23,7 @@ export function verifyV2Params(
   const missing = REQUIRED.filter((name) => params[name] === undefined || params[name] === '');
   if (missing.length > 0) return { ok: false, code: V2Code.invalidParameter, message: `missing parameter ${missing.join(', ')}` };
   const method = params.SignatureMethod ?? V2SignatureMethod.HmacSHA1;
-  if (!(method in DIGESTS)) return { ok: false, code: V2Code.invalidParameter, message: `SignatureMethod must be HmacSHA1 or HmacSHA256, got "${method}"` };
+  if (!isV2SignatureMethod(method)) return { ok: false, code: V2Code.invalidParameter, message: `SignatureMethod must be HmacSHA1 or HmacSHA256, got "${method}"` };
   const timestamp = /^\d+$/.test(params.Timestamp!) ? Number(params.Timestamp) : NaN;
   if (!Number.isSafeInteger(timestamp) || Math.abs(nowMs - timestamp * 1000) > maxSkewMs) {
     return { ok: false, code: V2Code.replayOrExpired, message: `Timestamp "${params.Timestamp}" is not within ${maxSkewMs / 1000} s of the server time ${Math.floor(nowMs / 1000)}` };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { admit } from './admission';
-import { hang, readBody, sendJson } from './http';
+import { readBody } from '../http/read-body';
+import { hang, sendJson } from './http';
 import { pullWithLongPoll } from './long-poll';
 import { EmptyAnswer } from './options';
 import type { QueueKey } from './queue';
@@ -53,7 +54,7 @@ async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResp
       `The emulator serves API 3.0 only as POST application/json signed with TC3-HMAC-SHA256 (the SDK defaults httpProfile.reqMethod "POST" and signMethod "TC3-HMAC-SHA256"); got ${req.method} "${contentType}".`,
     );
   }
-  if (!body) throw new V3Error('RequestSizeLimitExceeded', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (body.length > MAX_BODY_BYTES) throw new V3Error('RequestSizeLimitExceeded', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   const verdict = verifyTc3({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, state.secretKeyOf, state.options.clock.now(), state.options.maxClockSkewMs);
   if (!verdict.ok) throw new V3Error(verdict.code, verdict.message);
   if (!state.tokenMatches(verdict.secretId, req.headers['x-tc-token'])) throw new V3Error('AuthFailure.TokenFailure', 'The X-TC-Token of these temporary credentials is missing or wrong.');

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
 import type { GatewayHandler } from '../../lib/callback/gateway-event';
 import type { Logger } from '../../lib/log';
+import { listen } from '../http/listen';
+import { readBody } from '../http/read-body';
 import { toGatewayEvent } from './gateway-event';
 
 export interface LocalGatewayOptions {
@@ -23,20 +24,6 @@ export interface LocalGateway {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    request.on('data', (chunk: Buffer) => {
-      if (kept > limit) return;
-      chunks.push(chunk);
-      kept += chunk.length;
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).subarray(0, limit + 1)));
-    request.on('error', reject);
-  });
 }
 
 const sendJson = (response: ServerResponse, status: number, body: object) =>
@@ -62,19 +49,6 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       else response.destroy();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}${options.path}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { port, origin, close } = await listen(server, options.port, options.host);
+  return { url: `${origin}${options.path}`, port, close };
 }

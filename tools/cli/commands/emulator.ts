@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { credentialsFrom } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 import { EMPTY_ANSWERS, LOCAL_CREDENTIAL, startEmulator, V2_PATH, type EmptyAnswer, type EmulatorCredential, type EmulatorOptions, type FaultSpec } from '../../emulator';
 import { defineCommand, numberFlag, untilStopped, UsageError } from '../command';
@@ -64,9 +65,7 @@ export function emulatorOptionsFromFlags(values: Values, env: Record<string, str
 }
 
 function credentialFrom(env: Record<string, string | undefined>): EmulatorCredential {
-  const secretId = env.TENCENTCLOUD_SECRETID?.trim() || undefined;
-  const secretKey = env.TENCENTCLOUD_SECRETKEY?.trim() || undefined;
-  const token = env.TENCENTCLOUD_SESSIONTOKEN?.trim() || undefined;
+  const { secretId, secretKey, sessionToken: token } = credentialsFrom(env);
   if (secretId && secretKey) return token ? { secretId, secretKey, token } : { secretId, secretKey };
   if (!secretId && !secretKey) return LOCAL_CREDENTIAL;
   const missing = secretId ? 'TENCENTCLOUD_SECRETKEY' : 'TENCENTCLOUD_SECRETID';
