@@ -1,3 +1,4 @@
+// @ts-check
 // Event latency and idle cost of the two drain modes, same run, same emulator (its long poll at
 // VOD's real 5 s, 20 ms per call, 100 requests/s per action), each mode on its own queue (VOD
 // sub-application) and its own database, fed the same events at the same moments:
@@ -17,6 +18,11 @@ import postgres from 'postgres';
 import { generateEvents } from './drain.mjs';
 import { bundleWorker } from './import-ts.mjs';
 import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
+import { percentile } from './stats.mjs';
+
+/** @typedef {{ subAppId: number, env: Record<string, string>, variant: string, ticks: number[], quietTickS: number, quietEventS: number, load: boolean }} ModeSetup */
+/** @typedef {{ tick: number, durationMs: number, calls: Record<string, number> }} Invocation */
+/** @typedef {{ latencies: number[], gbSecondsPerHour: number, callsPerHour: number, quiet: Invocation, maxRssMb: number }} Measured */
 
 const EMULATOR_FLAGS = ['--long-poll-ms', '5000', '--latency-ms', '20', '--max-qps', '100'];
 const TICK_MS = 60_000;
@@ -29,6 +35,7 @@ const BURSTS = [{ atS: 25, events: 100 }, { atS: 85, events: 100 }];
 const QUIET_DRAIN_TICK_S = 140;
 const SEED = 16;
 
+/** @type {Record<string, ModeSetup>} */
 const MODES = {
   drain: { subAppId: 1601, env: { DRAIN_MODE: 'drain' }, variant: 'handler', ticks: [0, 60, 120, QUIET_DRAIN_TICK_S].map((s) => s * 1000), quietTickS: QUIET_DRAIN_TICK_S, quietEventS: QUIET_DRAIN_TICK_S - 5, load: true },
   follow: { subAppId: 1602, env: { DRAIN_MODE: 'follow' }, variant: 'handler', ticks: [0, 60, 120].map((s) => s * 1000), quietTickS: 120, quietEventS: 125, load: true },
@@ -36,7 +43,7 @@ const MODES = {
   followEveryLoop: { subAppId: 1603, env: { DRAIN_MODE: 'follow' }, variant: 'every-loop', ticks: [120_000], quietTickS: 120, quietEventS: 125, load: false },
 };
 
-/** Deterministic uniform [0, 1) (mulberry32). */
+/** Deterministic uniform [0, 1) (mulberry32). @param {number} seed */
 function random(seed) {
   let a = seed >>> 0;
   return () => {
@@ -50,6 +57,7 @@ function random(seed) {
 /** Arrival times (ms) of the load: a Poisson process plus the bursts, then the quiet event. */
 function schedule() {
   const next = random(SEED);
+  /** @type {{ at: number, count: number }[]} */
   const arrivals = [];
   for (let at = 1000; ; ) {
     at += (-Math.log(1 - next()) / ARRIVALS_PER_S) * 1000;
@@ -60,8 +68,7 @@ function schedule() {
   return arrivals.sort((a, b) => a.at - b.at);
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 export async function drainFollowBenchmark() {
   const worker = await bundleWorker('bench/drain-follow-worker.ts');
@@ -72,6 +79,7 @@ export async function drainFollowBenchmark() {
     const total = arrivals.reduce((sum, arrival) => sum + arrival.count, 0) + 1;
     // Each event carries its sequence number, so its row can be matched to its enqueue time.
     const events = (await generateEvents(total, SEED)).map((event, seq) => ({ ...event, BenchSeq: seq }));
+    /** @type {Record<string, string>} */
     const databases = {};
     for (const mode of Object.keys(MODES)) databases[mode] = await pg.database(`follow_${mode.toLowerCase()}`);
     const startAt = Date.now() + 3_000;
@@ -81,15 +89,17 @@ export async function drainFollowBenchmark() {
         promisify(execFile)(process.execPath, [worker, String(startAt), JSON.stringify(setup.ticks), String(TIMEOUT_MS), setup.variant], {
           env: { ...process.env, ...EMULATOR_CREDENTIALS, ...setup.env, DATABASE_URL: databases[mode], VOD_ENDPOINT: emulator.url, VOD_SUBAPP_ID: String(setup.subAppId) },
           maxBuffer: 1 << 20,
-        }).then(({ stdout }) => JSON.parse(stdout)),
+        }).then(({ stdout }) => /** @type {{ invocations: Invocation[], maxRssMb: number }} */ (JSON.parse(stdout))),
       ]),
     );
+    /** @type {Record<string, number[]>} */
     const enqueuedAt = { drain: [], follow: [] };
+    /** @param {{ BenchSeq: number }[]} batch @param {string[]} modes */
     const feed = async (batch, modes) => {
       for (const mode of modes) {
         const at = Date.now();
         for (const event of batch) if (enqueuedAt[mode]) enqueuedAt[mode][event.BenchSeq] = at;
-        await emulator.enqueue(batch, MODES[mode].subAppId);
+        await emulator.enqueue(batch, MODES[mode]?.subAppId);
       }
     };
     let seq = 0;
@@ -100,39 +110,43 @@ export async function drainFollowBenchmark() {
     const quiet = events.slice(seq);
     for (const atS of [...new Set(Object.values(MODES).map((setup) => setup.quietEventS))].sort((a, b) => a - b)) {
       await new Promise((resolve) => setTimeout(resolve, startAt + atS * 1000 - Date.now()));
-      await feed(quiet, Object.keys(MODES).filter((mode) => MODES[mode].quietEventS === atS));
+      await feed(quiet, Object.keys(MODES).filter((mode) => MODES[mode]?.quietEventS === atS));
     }
 
     const rows = [];
+    /** @type {Record<string, Measured>} */
     const measured = {};
     for (const [mode, setup] of Object.entries(MODES)) {
-      const run = await workers[mode];
-      const sql = postgres(databases[mode], { max: 1, onnotice: () => {} });
+      const run = await /** @type {Promise<{ invocations: Invocation[], maxRssMb: number }>} */ (workers[mode]);
+      const sql = postgres(/** @type {string} */ (databases[mode]), { max: 1, onnotice: () => {} });
       const stored = await sql`SELECT (payload->>'BenchSeq')::int AS seq, extract(epoch FROM first_received_at) * 1000 AS at FROM vod_events`;
       await sql.end();
       if (stored.length !== (setup.load ? total : 1)) throw new Error(`${mode} stored ${stored.length} events, expected ${setup.load ? total : 1}`);
       const quiet = run.invocations.find((one) => one.tick === setup.quietTickS * 1000);
+      if (!quiet) throw new Error(`${mode}: no invocation at its quiet tick`);
       const quietCalls = Object.values(quiet.calls).reduce((sum, n) => sum + n, 0);
       measured[mode] = {
-        latencies: setup.load ? stored.map((row) => Number(row.at) - enqueuedAt[mode][row.seq]).sort((a, b) => a - b) : [],
+        latencies: setup.load ? stored.map((row) => Number(row.at) - (enqueuedAt[mode]?.[row.seq] ?? NaN)).sort((a, b) => a - b) : [],
         gbSecondsPerHour: (60 * quiet.durationMs * BILLED_MB) / 1024 / 1000,
         callsPerHour: 60 * quietCalls,
         quiet,
         maxRssMb: run.maxRssMb,
       };
     }
+    /** @param {string} mode @param {string} label @param {string} target @param {string} met */
     const latencyRow = (mode, label, target, met) => {
-      const { latencies, maxRssMb } = measured[mode];
+      const { latencies, maxRssMb } = /** @type {Measured} */ (measured[mode]);
       return {
         benchmark: `${label}: enqueue → stored, ${latencies.length} events (2/s + 2 bursts of 100), ticks every 60 s, 5 s long poll`,
-        value: `p50 ${seconds(percentile(latencies, 50))}, p99 ${seconds(percentile(latencies, 99))}, max ${seconds(latencies.at(-1))}; peak RSS ${maxRssMb.toFixed(0)} MB`,
-        ratio: (percentile(latencies, 99) / percentile(measured.drain.latencies, 99)).toFixed(3),
+        value: `p50 ${seconds(percentile(latencies, 50))}, p99 ${seconds(percentile(latencies, 99))}, max ${seconds(latencies.at(-1) ?? NaN)}; peak RSS ${maxRssMb.toFixed(0)} MB`,
+        ratio: (percentile(latencies, 99) / percentile(/** @type {Measured} */ (measured.drain).latencies, 99)).toFixed(3),
         target,
         met,
       };
     };
+    /** @param {string} mode @param {string} label */
     const costRow = (mode, label) => {
-      const { gbSecondsPerHour, callsPerHour, quiet } = measured[mode];
+      const { gbSecondsPerHour, callsPerHour, quiet } = /** @type {Measured} */ (measured[mode]);
       return {
         benchmark: `${label}: quiet hour (1 event/min), ${BILLED_MB} MB, ${TIMEOUT_MS / 1000} s timeout`,
         value: `${gbSecondsPerHour.toFixed(1)} GB-s, ${callsPerHour} API calls (per tick: ${seconds(quiet.durationMs)}, ${JSON.stringify(quiet.calls)})`,
@@ -141,7 +155,7 @@ export async function drainFollowBenchmark() {
         met: '',
       };
     };
-    const follow = measured.follow;
+    const follow = /** @type {Measured} */ (measured.follow);
     const followMet = percentile(follow.latencies, 99) <= 1000 && follow.maxRssMb <= BILLED_MB;
     rows.push(
       latencyRow('drain', 'DRAIN_MODE=drain (baseline)', '', ''),
