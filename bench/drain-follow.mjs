@@ -25,7 +25,6 @@ import { percentile } from './stats.mjs';
 /** @typedef {{ latencies: number[], gbSecondsPerHour: number, callsPerHour: number, quiet: Invocation, maxRssMb: number }} Measured */
 
 const EMULATOR_FLAGS = ['--long-poll-ms', '5000', '--latency-ms', '20', '--max-qps', '100'];
-const TICK_MS = 60_000;
 // serverless.yml: the function's timeout and memory in follow mode.
 const TIMEOUT_MS = 72_000;
 const BILLED_MB = 128;

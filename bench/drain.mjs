@@ -4,7 +4,6 @@
 // in the same run; the drain's peak RSS for 20,000 events, and for 64 events of 512 KB each at
 // the default concurrency (bounded by DRAIN_MAX_INFLIGHT_BYTES, not by the queue).
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { bundleWorker, importTs } from './import-ts.mjs';
 import { EMULATOR_CREDENTIALS, startEmulatorProcess, startPostgres } from './services.mjs';
 
