@@ -6,6 +6,9 @@ import { StoreError } from '../errors';
 import { toStoreError } from './store-errors';
 import { projectionCtes, projectionParams, type Projection } from './projection';
 import { stateProjection } from './state-projection';
+import { eventStats, listEvents, type EventStats, type ListFilter, type StoredEvent } from './queries';
+import { fileReport, listFiles, rebuildState, stateRows, type FileReport, type FilesFilter, type RebuildResult } from './state-queries';
+import type { FileState, TaskState } from '../state';
 
 export interface UpsertResult {
   /** Events whose id was new. */
@@ -171,6 +174,17 @@ export interface EventStore {
   upsert(events: readonly NormalizedEvent[], receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult>;
   /** One event with its delivery key (see `Delivery`), key and event in one statement. Failures as for `upsert`. */
   deliver(event: NormalizedEvent, delivery: Delivery, receivedAt: Date, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  /** Stored events, newest first by first receipt. */
+  listEvents(filter: ListFilter): Promise<StoredEvent[]>;
+  stats(): Promise<EventStats>;
+  /** Rows of `vod_files`, newest news first. */
+  listFiles(filter: FilesFilter): Promise<FileState[]>;
+  /** One file's row, its tasks and its events. */
+  file(fileId: string): Promise<FileReport>;
+  /** Every row of `vod_files` and `vod_tasks`, in id order. */
+  stateRows(): Promise<{ files: FileState[]; tasks: TaskState[] }>;
+  /** Recomputes `vod_files`/`vod_tasks` from `vod_events` (see `rebuildState`). */
+  rebuildState(): Promise<RebuildResult>;
   close(): Promise<void>;
   readonly sql: SqlClient;
 }
@@ -276,6 +290,12 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
 
   return {
     sql,
+    listEvents: (filter) => listEvents(sql, filter),
+    stats: () => eventStats(sql),
+    listFiles: (filter) => listFiles(sql, filter),
+    file: (fileId) => fileReport(sql, fileId),
+    stateRows: () => stateRows(sql),
+    rebuildState: () => rebuildState(sql),
     async upsert(events, receivedAt, signal) {
       if (events.length === 0) return { inserted: 0, duplicates: 0 };
       if (events.length > MAX_EVENTS_PER_UPSERT) {

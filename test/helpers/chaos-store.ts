@@ -51,8 +51,7 @@ const certainlyNotWritten = (code: string) => code === 'ECONNREFUSED' || code ==
 
 function counting(store: EventStore, tally: UpsertTally): EventStore {
   return {
-    sql: store.sql,
-    close: () => store.close(),
+    ...store,
     // Signed callbacks only; the chaos suites count unsigned ones and pulls.
     deliver: (event, delivery, receivedAt, signal) => store.deliver(event, delivery, receivedAt, signal),
     async upsert(events, receivedAt, signal) {
