@@ -4,21 +4,23 @@
  * from `ranks` by an IMMUTABLE function that mirrors lib/state/rows.ts, so the columns can never
  * disagree with the ranks they come from.
  *
- * The migration runner splits on ";<newline>": function bodies are single SELECTs without one.
+ * The migration runner splits on ";<newline>": function bodies have no semicolon at a line's end.
+ * Functions that read a table function (`jsonb_each`) are PL/pgSQL, whose plans are cached per
+ * session; a non-inlinable SQL function would be planned again in every statement that calls it.
  */
 export const STATE_MIGRATION_SQL = `
 CREATE OR REPLACE FUNCTION vod_state_merge(a jsonb, b jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN (
   SELECT coalesce(jsonb_object_agg(name, entry), '{}'::jsonb) FROM (
     SELECT DISTINCT ON (name) name, entry
     FROM (SELECT * FROM jsonb_each(coalesce(a, '{}'::jsonb)) UNION ALL SELECT * FROM jsonb_each(coalesce(b, '{}'::jsonb))) AS e(name, entry)
     ORDER BY name, (entry->>'rank')::numeric DESC, entry->>'key' COLLATE "C" DESC
   ) AS winners
-$f$;
+); END $f$;
 CREATE OR REPLACE FUNCTION vod_state_union(a text[], b text[]) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN (
   SELECT coalesce(array_agg(id ORDER BY id COLLATE "C"), '{}') FROM (SELECT DISTINCT id FROM unnest(a || b) AS u(id)) AS ids
-$f$;
+); END $f$;
 CREATE OR REPLACE FUNCTION vod_state_text(ranks jsonb, field text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT CASE WHEN jsonb_typeof(ranks->field->'value') = 'string' THEN ranks->field->>'value' END
@@ -28,7 +30,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT CASE WHEN jsonb_typeof(ranks->field->'value') = 'number' THEN (ranks->field->>'value')::double precision END
 $f$;
 CREATE OR REPLACE FUNCTION vod_state_outputs(ranks jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN (
   SELECT coalesce(jsonb_agg(jsonb_build_object('kind', kind, 'definition', definition, 'format', format, 'url', url)
     ORDER BY CASE format WHEN 'HLS' THEN 0 WHEN 'DASH' THEN 1 ELSE 2 END, definition, kind COLLATE "C"), '[]'::jsonb)
   FROM (
@@ -38,11 +40,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
     WHERE name LIKE 'output:%' AND name NOT LIKE '%:*' AND jsonb_typeof(entry->'value') = 'object'
       AND ranks->('output:' || split_part(substr(name, 8), ':', 1) || ':*')->'value' IS DISTINCT FROM 'null'::jsonb
   ) AS live
-$f$;
+); END $f$;
 CREATE OR REPLACE FUNCTION vod_state_file_ids(ranks jsonb) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN (
   SELECT coalesce(array_agg(substr(name, 6) ORDER BY name COLLATE "C"), '{}') FROM jsonb_object_keys(ranks) AS k(name) WHERE name LIKE 'file:%'
-$f$;
+); END $f$;
 CREATE TABLE IF NOT EXISTS vod_files (
   file_id           text PRIMARY KEY,
   ranks             jsonb NOT NULL,
