@@ -186,7 +186,6 @@ export interface EventStore {
   /** Recomputes `vod_files`/`vod_tasks` from `vod_events` (see `rebuildState`). */
   rebuildState(): Promise<RebuildResult>;
   close(): Promise<void>;
-  readonly sql: SqlClient;
 }
 
 /**
@@ -289,7 +288,6 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
   }
 
   return {
-    sql,
     listEvents: (filter) => listEvents(sql, filter),
     stats: () => eventStats(sql),
     listFiles: (filter) => listFiles(sql, filter),

@@ -120,7 +120,6 @@ export function fakeStore(clock: Clock, queue: ScriptedQueue, script: StoreStep[
   const store: FakeStore = {
     fileIds: [],
     calls: 0,
-    sql: undefined as never,
     close: async () => {},
     deliver: () => Promise.reject(new Error('the drain stores through upsert; deliver is the callback path')),
     ...onlyWrites,
