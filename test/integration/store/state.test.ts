@@ -61,9 +61,11 @@ const history = fc
 describe.each(drivers)('state tables on $name', (driver) => {
   let sql: SqlClient;
   let store: EventStore;
+  let connect: () => Promise<SqlClient>;
 
   beforeAll(async () => {
-    sql = await (await driver.fresh()).connect();
+    ({ connect } = await driver.fresh());
+    sql = await connect();
     await migrate(sql);
     store = createEventStore(sql);
   });
@@ -136,6 +138,25 @@ describe.each(drivers)('state tables on $name', (driver) => {
       }),
       { numRuns: 12 },
     );
+  });
+
+  it('rebuild-state run while writers store events misses none of them', async () => {
+    await sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
+    const writerSql = await connect();
+    const writer = createEventStore(writerSql);
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000);
+    // Files 0-29 before the rebuild starts (several pages to scan); files 30-59 while it runs.
+    for (let n = 0; n < 30; n++) await writer.upsert(eventsOfFile(n).map((make) => make('pull')), at(n));
+    const writing = (async () => {
+      for (let n = 30; n < 60; n++) await writer.upsert(eventsOfFile(n).map((make) => make(n % 2 ? 'pull' : 'callback')), at(n));
+    })();
+    await Promise.all([store.rebuildState(), writing]);
+    const stored = await store.listEvents({ limit: 10_000 });
+    const projected = projectEvents(stored.map((event) => ({ event, firstReceivedAt: event.firstReceivedAt })));
+    const live = await store.stateRows();
+    expect(byId(live.files)).toEqual(byId([...projected.files.values()].map(fileState)));
+    expect(byId(live.tasks)).toEqual(byId([...projected.tasks.values()].map(taskState)));
+    if (writerSql !== sql) await writerSql.close();
   });
 
   it('rebuild-state removes rows no event supports (an older precedence) and fills a table from before the feature', async () => {
