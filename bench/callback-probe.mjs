@@ -30,9 +30,9 @@ const signedIfKeyed = (content) => {
 /** The API-gateway event of a POST of `body`. @param {string} body */
 const post = (body) => ({ httpMethod: 'POST', path: '/vod/callback', headers: { 'Content-Type': 'application/json' }, body, isBase64Encoded: false });
 
-/** The seed 003 callback, made a new event by its file id. */
+/** The seed 003 callback, made a new event, about a new file and task (as a new upload is), by its ids. */
 const eventFor = (/** @type {number | string} */ i) =>
-  post(JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}` } })));
+  post(JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}`, TaskId: `bench-${process.pid}-${i}-Pull` } })));
 
 const ms = (/** @type {bigint} */ from) => Number(process.hrtime.bigint() - from) / 1e6;
 

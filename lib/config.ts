@@ -22,6 +22,8 @@ export interface Config {
   /** Accepted callback sign keys (one, or two while rotating); empty means callbacks are unauthenticated. */
   callbackSignKeys: string[];
   callbackMaxBodyBytes: number;
+  /** Whether writes also merge `vod_files`/`vod_tasks` (`STATE_PROJECTION=off` turns it off, for benchmarks). */
+  stateProjection: boolean;
 }
 
 export const DEFAULTS = {
@@ -175,6 +177,7 @@ export function loadConfig(env: Env): Config {
     callbackSignKeys: read.keyList('VOD_CALLBACK_SIGN_KEY'),
     callbackMaxBodyBytes:
       read.integer('CALLBACK_MAX_BODY_BYTES', { min: 1024, max: 64 * 1_048_576 }) ?? DEFAULTS.callbackMaxBodyBytes,
+    stateProjection: (read.oneOf('STATE_PROJECTION', ['on', 'off'] as const) ?? 'on') === 'on',
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors';
 import { createEventStore, type EventStore } from './event-store';
 import { openPostgres } from './postgres-client';
 import { migrate } from './schema';
+import { stateProjection } from './state-projection';
 import type { SqlClient } from './sql-client';
 import { isConnectionFailure, toStoreError } from './store-errors';
 
@@ -14,6 +15,8 @@ export interface StoreLocation {
   drainConcurrency?: number;
   /** Opens the embedded store in `pgliteDir` when there is no `databaseUrl`; only local tools have one. */
   openEmbedded?: OpenEmbedded;
+  /** Whether writes merge the state tables too (see `EventStoreOptions.projections`). @defaultvalue true */
+  stateProjection?: boolean;
 }
 
 /**
@@ -46,7 +49,10 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     // The driver connects on the first statement: a server that is down fails here, not at open.
     throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
-  return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }) });
+  return createEventStore(sql, {
+    recreateSchema: () => migrate(sql, { reapply: true }),
+    projections: location.stateProjection === false ? [] : [stateProjection()],
+  });
 }
 
 export const databaseUrlRequired = () =>

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { SqlClient } from './sql-client';
+import type { SqlClient, SqlTransaction } from './sql-client';
 
 export interface PostgresOptions {
   /** Connections in the pool. SCF runs one invocation per instance, so a couple suffice. */
@@ -45,6 +45,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
     exec: async (script) => {
       await sql.unsafe(script).simple();
     },
+    transaction: async <T>(work: (tx: SqlTransaction) => Promise<T>) =>
+      (await sql.begin((tx) =>
+        work({ query: async <Row>(text: string, params: unknown[] = []) => (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[] }),
+      )) as T,
     close: () => sql.end({ timeout: 5 }),
   };
 }

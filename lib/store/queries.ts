@@ -31,20 +31,23 @@ export interface EventStats {
  * Both drivers must return the same JS values, and postgres.js runs without type fetching, so
  * parameters go in as text and results come out as text, int or JSON text, converted here.
  */
-const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+export const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-const LIST_SQL = `
-SELECT id, event_type, api_format, source, task_id, file_id, status, err_code, message, file_url,
+/** The columns of `vod_events AS e` that `storedEventOf` reads. */
+export const EVENT_COLUMNS = `e.id, e.event_type, e.api_format, e.source, e.task_id, e.file_id, e.status, e.err_code, e.message, e.file_url,
        to_char(e.first_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS first_received_at,
        to_char(e.last_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS last_received_at,
-       delivery_count, payload::text AS payload
+       e.delivery_count, e.payload::text AS payload`;
+
+const LIST_SQL = `
+SELECT ${EVENT_COLUMNS}
 FROM vod_events AS e
 WHERE ($1::text IS NULL OR e.event_type = $1::text)
   AND ($2::text IS NULL OR e.first_received_at >= $2::text::timestamptz)
 ORDER BY e.first_received_at DESC, e.id
 LIMIT $3::text::int`;
 
-interface ListRow {
+export interface EventRow {
   id: string;
   event_type: string;
   // The table's CHECK constraints hold these to the two closed sets.
@@ -65,11 +68,15 @@ interface ListRow {
 /** Stored events, newest first by first receipt. */
 export async function listEvents(sql: SqlClient, filter: ListFilter): Promise<StoredEvent[]> {
   const rows = await sql
-    .query<ListRow>(LIST_SQL, [filter.type ?? null, filter.since?.toISOString() ?? null, String(filter.limit)])
+    .query<EventRow>(LIST_SQL, [filter.type ?? null, filter.since?.toISOString() ?? null, String(filter.limit)])
     .catch((error: unknown) => {
       throw toStoreError(error, 'listing events');
     });
-  return rows.map((row) => ({
+  return rows.map(storedEventOf);
+}
+
+export function storedEventOf(row: EventRow): StoredEvent {
+  return {
     id: row.id,
     eventType: row.event_type,
     apiFormat: row.api_format,
@@ -84,7 +91,7 @@ export async function listEvents(sql: SqlClient, filter: ListFilter): Promise<St
     lastReceivedAt: new Date(row.last_received_at),
     deliveryCount: row.delivery_count,
     payload: JSON.parse(row.payload) as unknown,
-  }));
+  };
 }
 
 /**

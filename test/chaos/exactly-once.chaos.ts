@@ -333,5 +333,16 @@ describe('exactly once under chaos', () => {
     // Hung pulls were cut by the client's own timeout, not shortened for the test.
     expect(CLIENT_TIMEOUT_MS).toBe(10_000);
     expect(elapsedMs).toBeLessThan(280_000);
+
+    // The state tables, merged in the events' statements through all of the above, equal a rebuild from vod_events.
+    const stateStore = await openEventStore({ databaseUrl, pgliteDir: '' });
+    try {
+      const live = await stateStore.stateRows();
+      expect(live.files.length).toBeGreaterThan(0);
+      await stateStore.rebuildState();
+      expect(await stateStore.stateRows()).toEqual(live);
+    } finally {
+      await stateStore.close();
+    }
   });
 });

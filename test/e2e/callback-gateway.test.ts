@@ -6,6 +6,7 @@ import { normalize } from '../../lib/events/normalize';
 import type { LocalGateway } from '../../tools/local-gateway/server';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import type { SqlClient } from '../../lib/store/sql-client';
+import { openPostgres } from '../../lib/store/postgres-client';
 import seeds from '../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../helpers/callback-requests';
 import { createDatabase } from '../helpers/postgres-server';
@@ -19,9 +20,11 @@ beforeAll(async () => {
   const env = { DATABASE_URL: await createDatabase(inject('postgresUrl')), VOD_CALLBACK_SIGN_KEY: SIGN_KEY, CALLBACK_MAX_BODY_BYTES: '4096' };
   runtime = createRuntime(loadConfig(env), { log: captureLog() });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
-  sql = (await runtime.store()).sql;
+  await runtime.store();
+  sql = openPostgres(env.DATABASE_URL);
 });
 afterAll(async () => {
+  await sql.close();
   await gateway.close();
   await runtime.close();
 });

@@ -6,6 +6,7 @@ import { handleCallback, type CallbackDeps } from '../../lib/callback/handle';
 import { systemClock } from '../../lib/clock';
 import { loadConfig } from '../../lib/config';
 import { createRuntime, type Runtime } from '../../lib/runtime';
+import { openPostgres } from '../../lib/store/postgres-client';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../helpers/callback-requests';
 import { createDatabase } from '../helpers/postgres-server';
 
@@ -82,7 +83,10 @@ describe('the callback receiver heals itself (issue 11)', () => {
     const databaseUrl = await createDatabase(inject('postgresUrl'), 'heal_dropped');
     const { runtime, send } = callbackOver(databaseUrl);
     expect(await send()).toBe(200);
-    await (await runtime.store()).sql.exec('DROP TABLE vod_events; DROP TABLE vod_callback_deliveries;');
+    await runtime.store();
+    const admin = openPostgres(databaseUrl);
+    await admin.exec('DROP TABLE vod_events; DROP TABLE vod_callback_deliveries;');
+    await admin.close();
     expect(await send()).toBe(200);
   });
 

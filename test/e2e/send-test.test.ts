@@ -8,6 +8,7 @@ import { loadConfig } from '../../lib/config';
 import type { LocalGateway } from '../../tools/local-gateway/server';
 import { createRuntime, type Runtime } from '../../lib/runtime';
 import type { SqlClient } from '../../lib/store/sql-client';
+import { openPostgres } from '../../lib/store/postgres-client';
 import seeds from '../../samples/seed-events.json';
 import { captureLog } from '../helpers/callback-requests';
 import { createDatabase } from '../helpers/postgres-server';
@@ -21,9 +22,11 @@ beforeAll(async () => {
   const env = { DATABASE_URL: await createDatabase(inject('postgresUrl'), 'sendtest'), VOD_CALLBACK_SIGN_KEY: KEY };
   runtime = createRuntime(loadConfig(env), { log: captureLog() });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
-  sql = (await runtime.store()).sql;
+  await runtime.store();
+  sql = openPostgres(env.DATABASE_URL);
 });
 afterAll(async () => {
+  await sql.close();
   await gateway.close();
   await runtime.close();
 });

@@ -37,8 +37,7 @@ describe('two processes on the embedded store', () => {
     expect(devCode).toBe(0);
     const store = await openEventStore({ databaseUrl: undefined, pgliteDir: env.PGLITE_DIR, openEmbedded: openPglite });
     try {
-      const rows = await store.sql.query<{ source: string; count: number }>('SELECT source, count(*)::int AS count FROM vod_events GROUP BY source');
-      const bySource = Object.fromEntries(rows.map((row) => [row.source, row.count]));
+      const { bySource } = await store.stats();
       // Seed: 5 queued events (the PullComplete also arrives by callback), 1 callback-only event (ConcatComplete).
       expect(bySource.pull).toBe(emulatorStats.confirmed);
       expect(emulatorStats.confirmed).toBe(5 + 3);

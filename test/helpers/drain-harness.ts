@@ -45,7 +45,10 @@ export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, b
       const runtime = runtimes[0] ?? createRuntime(loadConfig(envFor({})), { log: silentLogger });
       if (!runtimes.includes(runtime)) runtimes.push(runtime);
       const store = await runtime.store();
-      return store.sql.query('SELECT id, delivery_count, event_type FROM vod_events ORDER BY id');
+      const events = await store.listEvents({ limit: 1_000_000 });
+      return events
+        .map((event) => ({ id: event.id, delivery_count: event.deliveryCount, event_type: event.eventType }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async close() {
       await Promise.all(runtimes.map((runtime) => runtime.close()));

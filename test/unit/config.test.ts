@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       drainMaxInflightBytes: 16 * 1_048_576,
       callbackSignKeys: [],
       callbackMaxBodyBytes: 262_144,
+      stateProjection: true,
     });
   });
 
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
       DRAIN_BUDGET_MS: '20000',
       VOD_CALLBACK_SIGN_KEY: 'old, new',
       CALLBACK_MAX_BODY_BYTES: '2048',
+      STATE_PROJECTION: 'off',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/vod',
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
       drainBudgetMs: 20000,
       callbackSignKeys: ['old', 'new'],
       callbackMaxBodyBytes: 2048,
+      stateProjection: false,
     });
   });
 

@@ -122,6 +122,7 @@ export async function openSharedPglite(dataDir: string): Promise<SqlClient> {
     driver: 'pglite',
     query: (text, params, signal) => use((sql) => sql.query(text, params, signal)),
     exec: (script) => use((sql) => sql.exec(script)),
+    transaction: (work) => use((sql) => sql.transaction(work)),
     async close() {
       const sql = await current?.catch(() => undefined);
       current = undefined;

@@ -3,6 +3,7 @@ import { createCallbackHandler, callbackHandlerFromEnv } from '../../../lib/app/
 import type { ScfApiGatewayEvent } from '../../../lib/callback/gateway-event';
 import { loadConfig } from '../../../lib/config';
 import { createRuntime } from '../../../lib/runtime';
+import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { openPglite } from '../../../tools/embedded-store/pglite-client';
@@ -18,7 +19,8 @@ const post = (body: string, changes: ScfApiGatewayEvent = {}): ScfApiGatewayEven
 
 describe('createCallbackHandler', () => {
   const log = captureLog();
-  const runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: openPglite });
+  let sql: SqlClient | undefined;
+  const runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: async (dir) => (sql = await openPglite(dir)) });
   const handler = createCallbackHandler(runtime);
   afterAll(() => runtime.close());
 
@@ -26,7 +28,8 @@ describe('createCallbackHandler', () => {
     const result = await handler(post(JSON.stringify(seeds.pullComplete003Callback)), { request_id: 'r1' });
     expect(result).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, isBase64Encoded: false });
     expect(JSON.parse(result.body)).toMatchObject({ ok: true, duplicate: false });
-    const [row] = await (await runtime.store()).sql.query('SELECT event_type, source FROM vod_events');
+    await runtime.store();
+    const [row] = await sql!.query('SELECT event_type, source FROM vod_events');
     expect(row).toEqual({ event_type: 'PullComplete', source: 'callback' });
   });
 

@@ -5,6 +5,7 @@ import { normalize } from '../../../lib/events/normalize';
 import { silentLogger } from '../../../lib/log';
 import type { EventStore } from '../../../lib/store/event-store';
 import { openEventStore } from '../../../lib/store/open-store';
+import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, NEXT_SIGN_KEY, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { manualClock } from '../../helpers/manual-clock';
@@ -14,9 +15,12 @@ import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
 let store: EventStore;
+/** The store's own client, kept to look at the tables. */
+let sql: SqlClient;
 
 beforeAll(async () => {
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
+  sql = await openPglite('memory://');
+  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
 });
 afterAll(() => store.close());
 
@@ -30,7 +34,7 @@ const deps = (changes: Partial<CallbackDeps> = {}): CallbackDeps => ({
 });
 const json = (result: CallbackResult) => JSON.parse(result.body) as Record<string, unknown>;
 const row = async (id: unknown) =>
-  (await store.sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+  (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
 describe('handleCallback: storing', () => {
   it('stores the PullComplete callback of seed 003 with its fields', async () => {
@@ -175,11 +179,11 @@ describe('handleCallback: signatures', () => {
     ['expired', () => signed(content, SIGN_KEY, clock.now() - 60_000), 'expired: T is 60 s in the past'],
     ['expiring too far ahead', () => signed(content, SIGN_KEY, clock.now() + 3600_000), 'T is more than 900 s in the future, which VOD never sends'],
   ])('answers 401 to a callback %s, and stores nothing', async (_, make, reason) => {
-    const before = await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events');
+    const before = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events');
     const result = await handleCallback(callbackRequest(make()), keyed);
     expect(result.status).toBe(401);
     expect(json(result)).toEqual({ error: 'unauthorized', reason });
-    expect(await store.sql.query('SELECT count(*)::int AS n FROM vod_events')).toEqual(before);
+    expect(await sql.query('SELECT count(*)::int AS n FROM vod_events')).toEqual(before);
   });
 
   it('refuses a captured callback replayed after its T expired', async () => {

@@ -7,6 +7,7 @@ import { PAIR_SHARING_MS } from '../../../lib/callback/verify';
 import { normalize } from '../../../lib/events/normalize';
 import type { EventStore } from '../../../lib/store/event-store';
 import { openEventStore } from '../../../lib/store/open-store';
+import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { nestedJson } from '../../helpers/chaos-hostile-requests';
@@ -16,9 +17,12 @@ import { openPglite } from '../../../tools/embedded-store/pglite-client';
 // Issue 11: only verified content reaches the store, by any path (dead letters and replay included).
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
 let store: EventStore;
+/** The store's own client, kept to look at the tables. */
+let sql: SqlClient;
 
 beforeAll(async () => {
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: openPglite });
+  sql = await openPglite('memory://');
+  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
 });
 afterAll(() => store.close());
 
@@ -31,7 +35,7 @@ const deps = (changes: Partial<CallbackDeps> = {}): CallbackDeps => ({
   ...changes,
 });
 const json = (result: CallbackResult) => JSON.parse(result.body) as Record<string, unknown>;
-const rowCount = async () => (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events'))[0]!.n;
+const rowCount = async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events'))[0]!.n;
 const ahead = () => clock.now() + 600_000;
 const forged = { EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: ['forged-by-issue-11'] } };
 
@@ -128,7 +132,7 @@ describe('defect 11: a verified object of no known shape is stored, as Unknown',
     const content = { Something: { New: 'from VOD' } };
     const result = await handleCallback(callbackRequest(signed(content, SIGN_KEY, ahead())), deps());
     expect(result.status).toBe(200);
-    const [row] = await store.sql.query<{ event_type: string }>('SELECT event_type FROM vod_events WHERE id = $1', [json(result).id]);
+    const [row] = await sql.query<{ event_type: string }>('SELECT event_type FROM vod_events WHERE id = $1', [json(result).id]);
     expect(row).toEqual({ event_type: 'Unknown' });
   });
 
@@ -174,7 +178,7 @@ describe('defect 6: replaying the same dead-letter line again adds nothing', () 
     expect(log.deadLetters()).toHaveLength(1);
     for (let i = 0; i < 3; i++) await replay(log.lines, { store, clock });
     const id = normalize(content, { source: 'callback' }).id;
-    const [row] = await store.sql.query<{ delivery_count: number }>('SELECT delivery_count FROM vod_events WHERE id = $1', [id]);
+    const [row] = await sql.query<{ delivery_count: number }>('SELECT delivery_count FROM vod_events WHERE id = $1', [id]);
     expect(row).toEqual({ delivery_count: 1 });
   });
 });
@@ -186,7 +190,7 @@ describe('defect 7: numbers keep their precision in the dedupe key and the store
     return text.replace('"__T__"', String(T)).replace('__S__', String(Sign));
   };
   const payloadText = async (id: unknown) =>
-    (await store.sql.query<{ payload: string }>('SELECT payload::text AS payload FROM vod_events WHERE id = $1', [id]))[0]!.payload;
+    (await sql.query<{ payload: string }>('SELECT payload::text AS payload FROM vod_events WHERE id = $1', [id]))[0]!.payload;
 
   it('stores two bodies that differ only in an integer above 2^53 as two rows, each with the integer sent', async () => {
     const a = await handleCallback(callbackRequest(signedText(body('9007199254740993'))), deps());

@@ -107,6 +107,9 @@ export interface FakeStore extends EventStore {
 
 const fileIdOf = (event: NormalizedEvent) => (event.payload as { FileUploadEvent: { FileId: string } }).FileUploadEvent.FileId;
 
+const notRead = () => Promise.reject(new Error('the drain only writes'));
+const onlyWrites = { listEvents: notRead, stats: notRead, listFiles: notRead, file: notRead, stateRows: notRead, rebuildState: notRead };
+
 /**
  * A fake of our `EventStore` interface (the e2e tests run the real one on PostgreSQL): stores by
  * script, and a hang ignores the abort signal, as a frozen PostgreSQL does.
@@ -117,9 +120,9 @@ export function fakeStore(clock: Clock, queue: ScriptedQueue, script: StoreStep[
   const store: FakeStore = {
     fileIds: [],
     calls: 0,
-    sql: undefined as never,
     close: async () => {},
     deliver: () => Promise.reject(new Error('the drain stores through upsert; deliver is the callback path')),
+    ...onlyWrites,
     async upsert(events, _receivedAt, signal) {
       store.calls++;
       const step = steps.shift() ?? { ok: true };

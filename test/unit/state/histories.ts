@@ -112,3 +112,28 @@ export const v2Events = (fileId: string, taskId: string) => ({
   },
   deleted: { version: '4.0', eventType: 'FileDeleted', data: { fileId: [fileId] } },
 });
+
+/** Every event one file can see, v3 by pull and by callback, plus 2017-API events. */
+export function eventsOfFile(n: number): ((by: 'pull' | 'callback') => NormalizedEvent)[] {
+  const file = `52858907842${String(n).padStart(8, '0')}`;
+  const procedure = `1256768367-Procedure-${n}a1t0`;
+  const reprocess = `1256768367-Procedure-${n}b2t0`;
+  const v3 = [
+    uploadEvent(file, procedure),
+    procedureEvent(file, procedure, 'started'),
+    procedureEvent(file, procedure, 'transcoded'),
+    procedureEvent(file, procedure, 'finished'),
+    procedureEvent(file, reprocess, 'started'),
+    procedureEvent(file, reprocess, 'failed'),
+    otherEvent('TranscodeComplete', file, `transcode-${n}`),
+    otherEvent('ReviewAudioVideoComplete', file, `1256768367-ReviewAudioVideo-${n}t0`),
+    otherEvent('WechatPublishComplete', file, `1256768367-WechatPublish-${n}t0`),
+    deleteEvent(file, [{ FileId: file, DeleteParts: [{ Type: 'TranscodeFiles', Definition: 0 }] }]),
+    deleteEvent(file),
+  ].map((example) => (by: 'pull' | 'callback') => delivered(example, by));
+  const v2 = Object.values(v2Events(`v2-${file}`, `v2-${procedure}`)).map(
+    (content) => (by: 'pull' | 'callback') => normalize(content, by === 'pull' ? { source: 'pull', api: 'v2' } : { source: 'callback' }),
+  );
+  return [...v3, ...v2];
+}
+

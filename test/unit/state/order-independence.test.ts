@@ -1,38 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalize } from '../../../lib/events/normalize';
 import type { NormalizedEvent } from '../../../lib/events/types';
 import { contributionOf, fileState, mergeFacts, projectEvents, taskState, type StateFacts } from '../../../lib/state';
-import { deleteEvent, delivered, otherEvent, procedureEvent, uploadEvent, v2Events } from './histories';
+import { eventsOfFile } from './histories';
 
 /** A stored event and its first arrival; every delivery of it carries the same time. */
 interface Stored {
   event: NormalizedEvent;
   firstReceivedAt: Date;
-}
-
-/** Every event one file can see, v3 by pull and by callback, plus 2017-API events. */
-function eventsOfFile(n: number): ((by: 'pull' | 'callback') => NormalizedEvent)[] {
-  const file = `52858907842${String(n).padStart(8, '0')}`;
-  const procedure = `1256768367-Procedure-${n}a1t0`;
-  const reprocess = `1256768367-Procedure-${n}b2t0`;
-  const v3 = [
-    uploadEvent(file, procedure),
-    procedureEvent(file, procedure, 'started'),
-    procedureEvent(file, procedure, 'transcoded'),
-    procedureEvent(file, procedure, 'finished'),
-    procedureEvent(file, reprocess, 'started'),
-    procedureEvent(file, reprocess, 'failed'),
-    otherEvent('TranscodeComplete', file, `transcode-${n}`),
-    otherEvent('ReviewAudioVideoComplete', file, `1256768367-ReviewAudioVideo-${n}t0`),
-    otherEvent('WechatPublishComplete', file, `1256768367-WechatPublish-${n}t0`),
-    deleteEvent(file, [{ FileId: file, DeleteParts: [{ Type: 'TranscodeFiles', Definition: 0 }] }]),
-    deleteEvent(file),
-  ].map((example) => (by: 'pull' | 'callback') => delivered(example, by));
-  const v2 = Object.values(v2Events(`v2-${file}`, `v2-${procedure}`)).map(
-    (content) => (by: 'pull' | 'callback') => normalize(content, by === 'pull' ? { source: 'pull', api: 'v2' } : { source: 'callback' }),
-  );
-  return [...v3, ...v2];
 }
 
 const ALL = [0, 1].flatMap(eventsOfFile);

@@ -6,12 +6,15 @@ import { LOCAL_CREDENTIAL, pushEvents, startEmulator, type RunningEmulator } fro
 import type { Logger } from '../../../lib/log';
 import type { Runtime } from '../../../lib/runtime';
 import { createVodQueueClient } from '../../../lib/vod/create-client';
-import { listEvents, type StoredEvent } from '../../../lib/store/queries';
+import type { StoredEvent } from '../../../lib/store/queries';
 import { defineCommand, numberFlag, untilStopped } from '../command';
 import { renderTable, truncate, type Column } from '../table';
 import { EVENT_COLUMNS } from './list';
+import { FILE_COLUMNS } from './files';
 import { DEFAULT_SERVE_PORT, startCallbackServer } from './serve';
 
+/** Files shown under the events: the newest news, as `vod-events files` lists them. */
+const FILE_ROWS = 5;
 const TABLE_ROWS = 25;
 
 /** On a terminal the table is fitted to its width; the time of day (UTC) leaves room for the task and file. */
@@ -151,17 +154,21 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
           ...notes.splice(0).slice(-3),
           '',
         ].map((line) => (terminal ? truncate(line, terminal.columns) : line));
-        // The status stays on screen: the table gets the rows left under it, header and rule included.
-        const limit = once || !terminal ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - status.length - 3));
-        const events = await listEvents((await runtime.store()).sql, { limit });
+        // The status stays on screen: the tables get the rows left under it, headers, rules and gap included.
+        const eventStore = await runtime.store();
+        const files = await eventStore.listFiles({ limit: FILE_ROWS, now: new Date(runtime.clock.now()) });
+        const filesHeight = files.length === 0 ? 0 : files.length + 3;
+        const limit = once || !terminal ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - status.length - filesHeight - 3));
+        const events = await eventStore.listEvents({ limit });
         const table =
           events.length === 0
             ? 'No events stored yet.'
             : terminal
               ? renderTable(LIVE_COLUMNS, events, { width: terminal.columns })
               : renderTable(EVENT_COLUMNS, events);
+        const fileTable = files.length === 0 ? [] : ['', renderTable(FILE_COLUMNS, files, terminal ? { width: terminal.columns } : {})];
         if (!once && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-        console.log([...status, table].join('\n'));
+        console.log([...status, table, ...fileTable].join('\n'));
       };
 
       for (let tick = 0; ; tick++) {

@@ -1,6 +1,6 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
-import { listEvents, type StoredEvent } from '../../../lib/store/queries';
+import type { StoredEvent } from '../../../lib/store/queries';
 import { defineCommand, numberFlag, UsageError } from '../command';
 import { renderTable, type Column } from '../table';
 
@@ -74,7 +74,7 @@ vod-events process that has it open if there is one.`,
     };
     const runtime = localRuntime(loadConfig(process.env));
     try {
-      const events = await listEvents((await runtime.store()).sql, filter);
+      const events = await (await runtime.store()).listEvents(filter);
       if (values.json) console.log(JSON.stringify(events, null, 2));
       else console.log(events.length === 0 ? 'No events found.' : renderTable(EVENT_COLUMNS, events));
       return 0;

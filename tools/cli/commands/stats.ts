@@ -1,6 +1,6 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
-import { eventStats, type EventStats } from '../../../lib/store/queries';
+import type { EventStats } from '../../../lib/store/queries';
 import { defineCommand } from '../command';
 import { renderTable } from '../table';
 
@@ -42,7 +42,7 @@ vod-events process that has it open if there is one.`,
   async run({ values }) {
     const runtime = localRuntime(loadConfig(process.env));
     try {
-      const stats = await eventStats((await runtime.store()).sql);
+      const stats = await (await runtime.store()).stats();
       console.log(values.json ? JSON.stringify(stats, null, 2) : report(stats));
       return 0;
     } finally {
