@@ -1,6 +1,10 @@
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { jsonLineLogger, type Logger } from './log';
+import type { HandlerMap } from './react/handler';
+import { outboxSpec } from './react/outbox';
+import type { HandlerRegistry } from './react/registry';
+import { registryFor } from './react/registry-for';
 import type { EventStore } from './store/event-store';
 import { databaseUrlRequired, openEventStore, type OpenEmbedded } from './store/open-store';
 
@@ -12,6 +16,8 @@ export interface Runtime {
   config: Config;
   clock: Clock;
   log: Logger;
+  /** The handlers that get a run for each new event (handlers/index.ts, and forwarding). */
+  registry: HandlerRegistry;
   /**
    * The store, opened (and its table created) on first use. A failed open is not cached: the
    * next call tries again, so a database that was down at cold start is picked up once it is back.
@@ -36,17 +42,24 @@ export interface RuntimeOptions {
   openEmbedded?: OpenEmbedded;
   log?: Logger;
   clock?: Clock;
+  /** The default export of handlers/index.ts (the functions and the CLI pass it). */
+  handlers?: HandlerMap;
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   if (!config.databaseUrl && !options.openEmbedded) throw databaseUrlRequired();
   let opening: Promise<EventStore> | undefined;
+  const clock = options.clock ?? systemClock;
+  const registry = registryFor(config, options.handlers, clock);
+  const outbox = outboxSpec(registry);
   return {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     log: options.log ?? jsonLineLogger(),
+    registry,
     store() {
-      opening ??= openEventStore({ ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded }).catch((error: unknown) => {
+      const location = { ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded };
+      opening ??= openEventStore(location, { outbox }).catch((error: unknown) => {
         opening = undefined;
         throw error;
       });

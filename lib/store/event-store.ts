@@ -4,6 +4,7 @@ import { NO_FIELDS, type NormalizedEvent } from '../events/types';
 import type { SqlClient } from './sql-client';
 import { StoreError } from '../errors';
 import { toStoreError } from './store-errors';
+import { outboxCte } from '../react/outbox';
 
 export interface UpsertResult {
   /** Events whose id was new. */
@@ -51,13 +52,19 @@ const INSERT_INTO = `INSERT INTO vod_events AS e (${ROW_COLUMNS.map(([name]) => 
 const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET
   delivery_count = e.delivery_count + excluded.delivery_count,
   last_received_at = greatest(e.last_received_at, excluded.last_received_at)
-RETURNING (xmax = 0) AS inserted`;
+RETURNING e.id, e.event_type, e.file_id, (xmax = 0) AS inserted`;
 
-function upsertSql(rows: number): string {
+/** With handlers, the batch's new events get their runs in the same statement ($last: the outbox spec). */
+function upsertSql(rows: number, withOutbox: boolean): string {
   const values = Array.from({ length: rows }, (_, row) => `(${rowCells(2 + row * ROW_COLUMNS.length)})`);
-  return `${INSERT_INTO}
+  const upsert = `${INSERT_INTO}
 VALUES ${values.join(',\n       ')}
 ${ON_CONFLICT}`;
+  if (!withOutbox) return upsert;
+  return `WITH stored AS (
+${upsert}
+), ${outboxCte('stored', '$1', `$${2 + rows * ROW_COLUMNS.length}`)}
+SELECT inserted FROM stored`;
 }
 
 /**
@@ -88,16 +95,20 @@ const DELIVERY_SQL = `WITH known AS (
   ${INSERT_INTO}
   SELECT ${rowCells(6)} FROM delivery WHERE delivery.first OR $4::text::boolean
   ${ON_CONFLICT.replaceAll('\n', '\n  ')}
-)
+), ${outboxCte('stored', '$1', `$${6 + ROW_COLUMNS.length}`)}
 SELECT (SELECT first FROM delivery) AS first, (SELECT inserted FROM stored) AS inserted,
   (SELECT event_id FROM vod_callback_deliveries WHERE delivery_key = $2 ORDER BY first_seen_at LIMIT 1) AS key_event_id`;
 
-const statements = new Map<number, string>();
-const upsertSqlFor = (rows: number) => {
-  let text = statements.get(rows);
-  if (text === undefined) statements.set(rows, (text = upsertSql(rows)));
+const statements = new Map<string, string>();
+const upsertSqlFor = (rows: number, withOutbox: boolean) => {
+  const key = `${rows}:${withOutbox}`;
+  let text = statements.get(key);
+  if (text === undefined) statements.set(key, (text = upsertSql(rows, withOutbox)));
   return text;
 };
+
+/** An outbox spec that matches nothing: the delivery statement always has its runs CTE. */
+const NO_HANDLERS = '[]';
 
 const text = (value: string | number | null): string | null => (value === null ? null : String(value));
 
@@ -181,6 +192,8 @@ const isUndefinedTable = (error: unknown) => (error as { code?: unknown } | null
 export interface EventStoreOptions {
   /** Recreates the schema; called once when a statement finds a table missing (someone dropped it), before trying again. */
   recreateSchema?: () => Promise<void>;
+  /** `outboxSpec()` of the handler registry: new events get their handler runs in the statement that stores them. */
+  outbox?: string;
 }
 
 export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}): EventStore {
@@ -201,9 +214,10 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
 
   async function write(events: readonly NormalizedEvent[], receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult> {
     const params = rowParams(events);
+    const outbox = options.outbox === undefined ? [] : [options.outbox];
     const rows = await run<{ inserted: boolean }>(
-      upsertSqlFor(params.length / ROW_COLUMNS.length),
-      [receivedAt.toISOString(), ...params],
+      upsertSqlFor(params.length / ROW_COLUMNS.length, outbox.length > 0),
+      [receivedAt.toISOString(), ...params, ...outbox],
       `storing ${events.length} event(s)`,
       signal,
     );
@@ -219,6 +233,7 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
       String(delivery.repeatCounts),
       String(delivery.sharedForMs),
       ...rowParams([event]),
+      options.outbox ?? NO_HANDLERS,
     ];
     type Row = { first: boolean | null; inserted: boolean | null; key_event_id: string | null };
     const [row] = await run<Row>(DELIVERY_SQL, params, 'storing 1 event(s)', signal);

@@ -35,7 +35,7 @@ export async function openSqlClient(location: StoreLocation): Promise<SqlClient>
 }
 
 /** Opens the store and makes sure its tables exist (and recreates them should one be dropped); failures come out as `StoreError`. */
-export async function openEventStore(location: StoreLocation): Promise<EventStore> {
+export async function openEventStore(location: StoreLocation, options: { outbox?: string } = {}): Promise<EventStore> {
   const sql = await openSqlClient(location).catch((error: unknown) => {
     throw toStoreError(error, 'opening the store');
   });
@@ -46,7 +46,7 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     // The driver connects on the first statement: a server that is down fails here, not at open.
     throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
-  return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }) });
+  return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }), outbox: options.outbox });
 }
 
 export const databaseUrlRequired = () =>
