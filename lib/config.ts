@@ -31,6 +31,8 @@ export interface Config {
   dispatchConcurrency: number;
   /** How long the callback function may run a new event's handlers before answering; 0: never (the timer runs them). */
   callbackDispatchMs: number;
+  /** Whether writes also merge `vod_files`/`vod_tasks` (`STATE_PROJECTION=off` turns it off, for benchmarks). */
+  stateProjection: boolean;
 }
 
 export interface ForwardConfig {
@@ -220,6 +222,7 @@ export function loadConfig(env: Env): Config {
     runsRetryBaseMs: read.integer('RUNS_RETRY_BASE_MS', { min: 1, max: 24 * 3600 * 1000 }) ?? DEFAULTS.runsRetryBaseMs,
     dispatchConcurrency: read.integer('DISPATCH_CONCURRENCY', { min: 1, max: 256 }) ?? DEFAULTS.dispatchConcurrency,
     callbackDispatchMs: read.integer('CALLBACK_DISPATCH_MS', { min: 0, max: 2_500 }) ?? DEFAULTS.callbackDispatchMs,
+    stateProjection: (read.oneOf('STATE_PROJECTION', ['on', 'off'] as const) ?? 'on') === 'on',
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -58,8 +58,8 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     log: options.log ?? jsonLineLogger(),
     registry,
     store() {
-      const location = { ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded };
-      opening ??= openEventStore(location, { outbox }).catch((error: unknown) => {
+      const location = { ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded, outbox };
+      opening ??= openEventStore(location).catch((error: unknown) => {
         opening = undefined;
         throw error;
       });

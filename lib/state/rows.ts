@@ -98,7 +98,8 @@ export function taskState(facts: Facts): TaskState {
     message: outcome?.message ?? null,
     fileIds: Object.keys(facts.fields)
       .filter((name) => name.startsWith(TASK_FILE_PREFIX))
-      .map((name) => name.slice(TASK_FILE_PREFIX.length)),
+      .map((name) => name.slice(TASK_FILE_PREFIX.length))
+      .sort(byCodeUnits),
     progress: numberOf(facts, 'progress'),
     eventIds: facts.eventIds,
     firstEventAt: facts.firstEventAt,

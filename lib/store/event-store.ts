@@ -4,7 +4,8 @@ import { NO_FIELDS, type NormalizedEvent } from '../events/types';
 import type { SqlClient } from './sql-client';
 import { StoreError } from '../errors';
 import { toStoreError } from './store-errors';
-import { outboxCte } from '../react/outbox';
+import { projectionCtes, projectionParams, type Projection } from './projection';
+import { stateProjection } from './state-projection';
 
 export interface UpsertResult {
   /** Events whose id was new. */
@@ -29,16 +30,12 @@ const ROW_COLUMNS = [
   ['payload', 'jsonb'],
 ] as const;
 
-/** PostgreSQL allows 65,535 parameters in one statement; pulls bring 16 events, callbacks 1. */
-export const MAX_EVENTS_PER_UPSERT = Math.floor((65_535 - 1) / ROW_COLUMNS.length);
+/** Parameters left for the projections of one write (see `Projection.paramCount`). */
+const PROJECTION_PARAMS = 32;
 
-/**
- * One statement per batch: new ids are inserted, known ids get `delivery_count` raised by the
- * number of deliveries and `last_received_at` moved forward. `xmax = 0` is true exactly for rows
- * this statement inserted. Every value travels as text and is cast in SQL ($1 is the receive
- * time), so both drivers send the same thing. A VALUES list is about 1.7× faster than unpacking
- * one jsonb array server-side (measured at 50 concurrent single-event upserts).
- */
+/** PostgreSQL allows 65,535 parameters in one statement; pulls bring 16 events, callbacks 1. */
+export const MAX_EVENTS_PER_UPSERT = Math.floor((65_535 - 1 - PROJECTION_PARAMS) / ROW_COLUMNS.length);
+
 /** One row's values from parameter `$first` on, each cast from text; `$1` is the receive time. */
 function rowCells(first: number): string {
   const cells = ROW_COLUMNS.map(([, type], column) => {
@@ -49,34 +46,42 @@ function rowCells(first: number): string {
 }
 
 const INSERT_INTO = `INSERT INTO vod_events AS e (${ROW_COLUMNS.map(([name]) => name).join(', ')}, first_received_at, last_received_at)`;
+/** Gives `stored` as projections read it: `xmax = 0` is true exactly for rows this statement inserted. */
 const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET
   delivery_count = e.delivery_count + excluded.delivery_count,
   last_received_at = greatest(e.last_received_at, excluded.last_received_at)
-RETURNING e.id, e.event_type, e.file_id, (xmax = 0) AS inserted`;
+RETURNING e.id, e.first_received_at, (e.xmax = 0) AS inserted`;
 
-/** With handlers, the batch's new events get their runs in the same statement ($last: the outbox spec). */
-function upsertSql(rows: number, withOutbox: boolean): string {
+const indented = (sql: string) => sql.replaceAll('\n', '\n  ');
+
+/**
+ * One statement per batch: new ids are inserted, known ids get `delivery_count` raised by the
+ * number of deliveries and `last_received_at` moved forward; the projections' CTEs follow. Every
+ * value travels as text and is cast in SQL ($1 is the receive time), so both drivers send the
+ * same thing. A VALUES list is about 1.7× faster than unpacking one jsonb array server-side
+ * (measured at 50 concurrent single-event upserts).
+ */
+function upsertSql(rows: number, projections: readonly Projection[]): string {
   const values = Array.from({ length: rows }, (_, row) => `(${rowCells(2 + row * ROW_COLUMNS.length)})`);
-  const upsert = `${INSERT_INTO}
-VALUES ${values.join(',\n       ')}
-${ON_CONFLICT}`;
-  if (!withOutbox) return upsert;
   return `WITH stored AS (
-${upsert}
-), ${outboxCte('stored', '$1', `$${2 + rows * ROW_COLUMNS.length}`)}
+  ${INSERT_INTO}
+  VALUES ${values.join(',\n         ')}
+  ${indented(ON_CONFLICT)}
+)${projectionCtes(projections, 2 + rows * ROW_COLUMNS.length)}
 SELECT inserted FROM stored`;
 }
 
 /**
  * One event with its delivery key, in one statement, so the key and the event are stored together
  * or not at all ($2 key, $3 expiry, $4 whether a repeat counts, $5 sharing window in ms, $6… the
- * row, $6 being the event id). The (key, event) pair is recorded when the key is new, already
- * belongs to this event, or was first seen within the sharing window; else nothing is written.
- * The event is written when its (key, event) row is new, or for a repeat when repeats count. Up
- * to two expired keys are pruned per statement: the table stays near the number of live keys at
- * no extra round trip.
+ * row, $6 being the event id, then the projections'). The (key, event) pair is recorded when the
+ * key is new, already belongs to this event, or was first seen within the sharing window; else
+ * nothing is written. The event is written when its (key, event) row is new, or for a repeat when
+ * repeats count. Up to two expired keys are pruned per statement: the table stays near the number
+ * of live keys at no extra round trip.
  */
-const DELIVERY_SQL = `WITH known AS (
+function deliverySql(projections: readonly Projection[]): string {
+  return `WITH known AS (
   SELECT min(first_seen_at) AS first_seen, bool_or(event_id = $6) AS mine
   FROM vod_callback_deliveries WHERE delivery_key = $2
 ), delivery AS (
@@ -94,33 +99,36 @@ const DELIVERY_SQL = `WITH known AS (
 ), stored AS (
   ${INSERT_INTO}
   SELECT ${rowCells(6)} FROM delivery WHERE delivery.first OR $4::text::boolean
-  ${ON_CONFLICT.replaceAll('\n', '\n  ')}
-), ${outboxCte('stored', '$1', `$${6 + ROW_COLUMNS.length}`)}
+  ${indented(ON_CONFLICT)}
+)${projectionCtes(projections, 6 + ROW_COLUMNS.length)}
 SELECT (SELECT first FROM delivery) AS first, (SELECT inserted FROM stored) AS inserted,
   (SELECT event_id FROM vod_callback_deliveries WHERE delivery_key = $2 ORDER BY first_seen_at LIMIT 1) AS key_event_id`;
-
-const statements = new Map<string, string>();
-const upsertSqlFor = (rows: number, withOutbox: boolean) => {
-  const key = `${rows}:${withOutbox}`;
-  let text = statements.get(key);
-  if (text === undefined) statements.set(key, (text = upsertSql(rows, withOutbox)));
-  return text;
-};
-
-/** An outbox spec that matches nothing: the delivery statement always has its runs CTE. */
-const NO_HANDLERS = '[]';
+}
 
 const text = (value: string | number | null): string | null => (value === null ? null : String(value));
 
-/** One row's parameters; repeats inside the batch are folded first, as PostgreSQL refuses to update one row twice in a statement. */
-function rowParams(events: readonly NormalizedEvent[]): (string | null)[] {
-  const rows = new Map<string, { event: NormalizedEvent; deliveries: number }>();
+/** The distinct events of a write, with how often each came. */
+interface DistinctRow {
+  event: NormalizedEvent;
+  deliveries: number;
+}
+
+/**
+ * Repeats inside the batch folded (PostgreSQL refuses to update one row twice in a statement),
+ * in id order, so two batches lock the rows they share in the same order and cannot deadlock.
+ */
+function distinctRows(events: readonly NormalizedEvent[]): DistinctRow[] {
+  const rows = new Map<string, DistinctRow>();
   for (const event of events) {
     const row = rows.get(event.id);
     if (row) row.deliveries += 1;
     else rows.set(event.id, { event, deliveries: 1 });
   }
-  return [...rows.values()].flatMap(({ event, deliveries }) => [
+  return [...rows.values()].sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
+}
+
+function rowParams(rows: readonly DistinctRow[]): (string | null)[] {
+  return rows.flatMap(({ event, deliveries }) => [
     event.id,
     event.eventType,
     event.apiFormat,
@@ -192,11 +200,26 @@ const isUndefinedTable = (error: unknown) => (error as { code?: unknown } | null
 export interface EventStoreOptions {
   /** Recreates the schema; called once when a statement finds a table missing (someone dropped it), before trying again. */
   recreateSchema?: () => Promise<void>;
-  /** `outboxSpec()` of the handler registry: new events get their handler runs in the statement that stores them. */
-  outbox?: string;
+  /**
+   * What is written in the same statement as each write's events (see `Projection`).
+   * @defaultvalue the state tables `vod_files`/`vod_tasks` (`[stateProjection()]`); `[]` turns them off
+   */
+  projections?: readonly Projection[];
 }
 
 export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}): EventStore {
+  const projections = options.projections ?? [stateProjection()];
+  if (projections.reduce((sum, projection) => sum + projection.paramCount, 0) > PROJECTION_PARAMS) {
+    throw new RangeError(`the projections take more than ${PROJECTION_PARAMS} parameters`);
+  }
+  const upsertStatements = new Map<number, string>();
+  const upsertSqlFor = (rows: number) => {
+    let text = upsertStatements.get(rows);
+    if (text === undefined) upsertStatements.set(rows, (text = upsertSql(rows, projections)));
+    return text;
+  };
+  const deliveryStatement = deliverySql(projections);
+
   /** One statement; a missing table is recreated once and the statement tried again. */
   async function run<Row>(text: string, params: unknown[], doing: string, signal?: AbortSignal): Promise<Row[]> {
     try {
@@ -213,15 +236,15 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
   }
 
   async function write(events: readonly NormalizedEvent[], receivedAt: Date, signal?: AbortSignal): Promise<UpsertResult> {
-    const params = rowParams(events);
-    const outbox = options.outbox === undefined ? [] : [options.outbox];
-    const rows = await run<{ inserted: boolean }>(
-      upsertSqlFor(params.length / ROW_COLUMNS.length, outbox.length > 0),
-      [receivedAt.toISOString(), ...params, ...outbox],
+    const rows = distinctRows(events);
+    const distinct = rows.map((row) => row.event);
+    const stored = await run<{ inserted: boolean }>(
+      upsertSqlFor(rows.length),
+      [receivedAt.toISOString(), ...rowParams(rows), ...projectionParams(projections, distinct)],
       `storing ${events.length} event(s)`,
       signal,
     );
-    const inserted = rows.filter((row) => row.inserted).length;
+    const inserted = stored.filter((row) => row.inserted).length;
     return { inserted, duplicates: events.length - inserted };
   }
 
@@ -232,11 +255,11 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
       delivery.expiresAt?.toISOString() ?? 'infinity',
       String(delivery.repeatCounts),
       String(delivery.sharedForMs),
-      ...rowParams([event]),
-      options.outbox ?? NO_HANDLERS,
+      ...rowParams([{ event, deliveries: 1 }]),
+      ...projectionParams(projections, [event]),
     ];
     type Row = { first: boolean | null; inserted: boolean | null; key_event_id: string | null };
-    const [row] = await run<Row>(DELIVERY_SQL, params, 'storing 1 event(s)', signal);
+    const [row] = await run<Row>(deliveryStatement, params, 'storing 1 event(s)', signal);
     if (row?.first === null) return { outcome: 'key-taken', eventId: row.key_event_id ?? '' };
     if (row?.inserted === null) return { outcome: 'seen' };
     return { outcome: row?.inserted ? 'inserted' : 'duplicate' };

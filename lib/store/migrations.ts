@@ -7,6 +7,8 @@
  * objects of the first two without a version row, and because a dropped table is recreated by
  * running every migration again (`migrate(sql, { reapply: true })`).
  */
+import { STATE_MIGRATION_SQL } from './state-migration';
+
 export interface Migration {
   version: number;
   name: string;
@@ -52,6 +54,12 @@ CREATE TABLE IF NOT EXISTS vod_callback_deliveries (
   PRIMARY KEY (delivery_key, event_id)
 );
 CREATE INDEX IF NOT EXISTS vod_callback_deliveries_expires_at ON vod_callback_deliveries (expires_at);`,
+  },
+  {
+    // The current state per file and per task, merged in the events' statements (docs/state.md).
+    version: 3,
+    name: 'vod_files, vod_tasks',
+    sql: STATE_MIGRATION_SQL,
   },
   {
     // One run per (event, matching handler), written with the event (lib/react/outbox.ts). `due_at`

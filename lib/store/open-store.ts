@@ -2,6 +2,8 @@ import { ConfigError } from '../errors';
 import { createEventStore, type EventStore } from './event-store';
 import { openPostgres } from './postgres-client';
 import { migrate } from './schema';
+import { stateProjection } from './state-projection';
+import { outboxProjection } from '../react/outbox';
 import type { SqlClient } from './sql-client';
 import { isConnectionFailure, toStoreError } from './store-errors';
 
@@ -14,6 +16,10 @@ export interface StoreLocation {
   drainConcurrency?: number;
   /** Opens the embedded store in `pgliteDir` when there is no `databaseUrl`; only local tools have one. */
   openEmbedded?: OpenEmbedded;
+  /** Whether writes merge the state tables too (see `EventStoreOptions.projections`). @defaultvalue true */
+  stateProjection?: boolean;
+  /** `outboxSpec()` of the handler registry: new events get their handler runs in the statement that stores them. */
+  outbox?: string;
 }
 
 /**
@@ -35,7 +41,7 @@ export async function openSqlClient(location: StoreLocation): Promise<SqlClient>
 }
 
 /** Opens the store and makes sure its tables exist (and recreates them should one be dropped); failures come out as `StoreError`. */
-export async function openEventStore(location: StoreLocation, options: { outbox?: string } = {}): Promise<EventStore> {
+export async function openEventStore(location: StoreLocation): Promise<EventStore> {
   const sql = await openSqlClient(location).catch((error: unknown) => {
     throw toStoreError(error, 'opening the store');
   });
@@ -46,7 +52,13 @@ export async function openEventStore(location: StoreLocation, options: { outbox?
     // The driver connects on the first statement: a server that is down fails here, not at open.
     throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
-  return createEventStore(sql, { recreateSchema: () => migrate(sql, { reapply: true }), outbox: options.outbox });
+  return createEventStore(sql, {
+    recreateSchema: () => migrate(sql, { reapply: true }),
+    projections: [
+      ...(location.stateProjection === false ? [] : [stateProjection()]),
+      ...(location.outbox === undefined ? [] : [outboxProjection(location.outbox)]),
+    ],
+  });
 }
 
 export const databaseUrlRequired = () =>
