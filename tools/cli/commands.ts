@@ -7,6 +7,9 @@ import { devCommand } from './commands/dev';
 import { drainCommand } from './commands/drain';
 import { listCommand } from './commands/list';
 import { statsCommand } from './commands/stats';
+import { runsCommand } from './commands/runs';
+import { replayRunsCommand } from './commands/replay-runs';
+import { dispatchCommand } from './commands/dispatch';
 
 /** Every `vod-events` subcommand, in the order `--help` lists them. Register new ones here. */
 export const commands: Command[] = [
@@ -18,4 +21,7 @@ export const commands: Command[] = [
   replayCommand,
   listCommand,
   statsCommand,
+  runsCommand,
+  replayRunsCommand,
+  dispatchCommand,
 ];
