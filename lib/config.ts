@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { API_FORMATS, type ApiFormat } from './events/types';
+import { webhookKey } from './react/webhook-signature';
 
 /** Everything the functions read from the environment, parsed once (design.md, "Environment"). */
 export interface Config {
@@ -22,8 +23,27 @@ export interface Config {
   /** Accepted callback sign keys (one, or two while rotating); empty means callbacks are unauthenticated. */
   callbackSignKeys: string[];
   callbackMaxBodyBytes: number;
+  /** Built-in forwarding of every event (of `types`) to the user's endpoint; `undefined` when FORWARD_URL is unset. */
+  forward: ForwardConfig | undefined;
+  /** Attempts of a handler run before it is `dead` (a handler's `maxAttempts` wins). */
+  runsMaxAttempts: number;
+  /** The first retry's delay; each next one doubles, up to 6 h (README, "Retry schedule"). */
+  runsRetryBaseMs: number;
+  /** Runs executing at once in one dispatcher. */
+  dispatchConcurrency: number;
+  /** How long the callback function may run a new event's handlers before answering; 0: never (the timer runs them). */
+  callbackDispatchMs: number;
   /** Whether writes also merge `vod_files`/`vod_tasks` (`STATE_PROJECTION=off` turns it off, for benchmarks). */
   stateProjection: boolean;
+}
+
+export interface ForwardConfig {
+  url: string;
+  /** The key bytes of FORWARD_SECRET (`whsec_…`). */
+  key: Buffer;
+  /** Event types to forward; `['*']` for all. */
+  types: string[];
+  timeoutMs: number;
 }
 
 export const DEFAULTS = {
@@ -40,6 +60,15 @@ export const DEFAULTS = {
   // VOD's bodies are kilobytes. A body's parse, key and payload take many times its size (up to
   // ~100× for dense JSON), and the callback runs in 128–256 MB: `npm run bench` measures the peak.
   callbackMaxBodyBytes: 262_144,
+  // 13 attempts: retries after 30 s, 1, 2, 4, … 256 min, then 6 h twice: the last about 20 h
+  // after the first, well inside the 4 days VOD keeps an unpulled event.
+  runsMaxAttempts: 13,
+  runsRetryBaseMs: 30_000,
+  dispatchConcurrency: 4,
+  // The callback's store may take up to 4 s (STORE_TIMEOUT_MS) and VOD waits 5 s; handlers get at
+  // most 1 s of it, and only what is left of the first 2.5 s (lib/app/callback.ts).
+  callbackDispatchMs: 1_000,
+  forwardTimeoutMs: 5_000,
 } as const;
 
 export const DRAIN_MODES = ['drain', 'follow'] as const;
@@ -98,6 +127,29 @@ class EnvReader {
       return undefined;
     }
     return raw;
+  }
+
+  /** Where events are forwarded: HTTPS, or HTTP to this machine (local runs and tests). */
+  forwardUrl(variable: string): string | undefined {
+    const raw = this.url(variable, ['https:', 'http:']);
+    if (raw === undefined) return undefined;
+    const { protocol, hostname } = new URL(raw);
+    if (protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname)) {
+      this.problems.push({ variable, problem: `expected an https:// URL (plain http only to localhost), got "${redact(raw)}"` });
+      return undefined;
+    }
+    return raw;
+  }
+
+  list(variable: string): string[] | undefined {
+    const raw = this.text(variable);
+    if (raw === undefined) return undefined;
+    const items = raw.split(',').map((item) => item.trim());
+    if (items.some((item) => item === '')) {
+      this.problems.push({ variable, problem: `expected names separated by commas, got "${raw}"` });
+      return undefined;
+    }
+    return items;
   }
 
   keyList(variable: string): string[] {
@@ -177,8 +229,37 @@ export function loadConfig(env: Env): Config {
     callbackSignKeys: read.keyList('VOD_CALLBACK_SIGN_KEY'),
     callbackMaxBodyBytes:
       read.integer('CALLBACK_MAX_BODY_BYTES', { min: 1024, max: 64 * 1_048_576 }) ?? DEFAULTS.callbackMaxBodyBytes,
+    forward: forwardFrom(read),
+    runsMaxAttempts: read.integer('RUNS_MAX_ATTEMPTS', { min: 1, max: 1000 }) ?? DEFAULTS.runsMaxAttempts,
+    runsRetryBaseMs: read.integer('RUNS_RETRY_BASE_MS', { min: 1, max: 24 * 3600 * 1000 }) ?? DEFAULTS.runsRetryBaseMs,
+    dispatchConcurrency: read.integer('DISPATCH_CONCURRENCY', { min: 1, max: 256 }) ?? DEFAULTS.dispatchConcurrency,
+    callbackDispatchMs: read.integer('CALLBACK_DISPATCH_MS', { min: 0, max: 2_500 }) ?? DEFAULTS.callbackDispatchMs,
     stateProjection: (read.oneOf('STATE_PROJECTION', ['on', 'off'] as const) ?? 'on') === 'on',
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+/** FORWARD_URL with its secret, or `undefined` when forwarding is off; a URL without a valid secret is a problem. */
+function forwardFrom(read: EnvReader): ForwardConfig | undefined {
+  const url = read.forwardUrl('FORWARD_URL');
+  const secret = read.text('FORWARD_SECRET');
+  const types = read.list('FORWARD_TYPES');
+  const timeoutMs = read.integer('FORWARD_TIMEOUT_MS', { min: 100, max: 60_000 }) ?? DEFAULTS.forwardTimeoutMs;
+  if (url === undefined) {
+    if (secret !== undefined && read.text('FORWARD_URL') === undefined) {
+      read.problems.push({ variable: 'FORWARD_URL', problem: 'required when FORWARD_SECRET is set' });
+    }
+    return undefined;
+  }
+  const key = secret === undefined ? undefined : webhookKey(secret);
+  if (key === undefined) {
+    const problem =
+      secret === undefined
+        ? 'required when FORWARD_URL is set: a Standard Webhooks secret, whsec_ followed by base64 of 24 to 64 random bytes'
+        : 'expected whsec_ followed by base64 of 24 to 64 random bytes (e.g. whsec_$(openssl rand -base64 32))';
+    read.problems.push({ variable: 'FORWARD_SECRET', problem });
+    return undefined;
+  }
+  return { url, key, types: types ?? ['*'], timeoutMs };
 }

@@ -1,8 +1,11 @@
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { jsonLineLogger, type Logger } from './log';
-import type { EventStore } from './store/event-store';
-import { databaseUrlRequired, openEventStore, type OpenEmbedded } from './store/open-store';
+import type { HandlerMap } from './react/handler';
+import { outboxSpec } from './react/outbox';
+import type { HandlerRegistry } from './react/registry';
+import { registryFor } from './react/registry-for';
+import { databaseUrlRequired, openEventStore, type OpenEmbedded, type OpenedStore } from './store/open-store';
 
 /**
  * The one place that wires real dependencies. Functions build it once at module scope, so warm
@@ -12,11 +15,13 @@ export interface Runtime {
   config: Config;
   clock: Clock;
   log: Logger;
+  /** The handlers that get a run for each new event (handlers/index.ts, and forwarding). */
+  registry: HandlerRegistry;
   /**
    * The store, opened (and its table created) on first use. A failed open is not cached: the
    * next call tries again, so a database that was down at cold start is picked up once it is back.
    */
-  store(): Promise<EventStore>;
+  store(): Promise<OpenedStore>;
   /**
    * Forgets the open store (its connections are closed in the background) so the next `store()`
    * opens a fresh one: after a timeout or a lost connection, pooled sockets that hang without
@@ -36,17 +41,24 @@ export interface RuntimeOptions {
   openEmbedded?: OpenEmbedded;
   log?: Logger;
   clock?: Clock;
+  /** The default export of handlers/index.ts (the functions and the CLI pass it). */
+  handlers?: HandlerMap;
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   if (!config.databaseUrl && !options.openEmbedded) throw databaseUrlRequired();
-  let opening: Promise<EventStore> | undefined;
+  let opening: Promise<OpenedStore> | undefined;
+  const clock = options.clock ?? systemClock;
+  const registry = registryFor(config, options.handlers, clock);
+  const outbox = outboxSpec(registry);
   return {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     log: options.log ?? jsonLineLogger(),
+    registry,
     store() {
-      opening ??= openEventStore({ ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded }).catch((error: unknown) => {
+      const location = { ...config, statementTimeoutMs: options.statementTimeoutMs, openEmbedded: options.openEmbedded, outbox };
+      opening ??= openEventStore(location).catch((error: unknown) => {
         opening = undefined;
         throw error;
       });

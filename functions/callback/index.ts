@@ -1,9 +1,10 @@
 import type { ScfContext, ScfHttpEvent } from '../../lib/callback/gateway-event';
 import { callbackHandlerFromEnv } from '../../lib/app/callback';
+import handlers from '../../handlers';
 
 // Built once per instance so warm invocations reuse the store's connections; the store itself
 // opens on first use.
-const handle = callbackHandlerFromEnv(process.env);
+const handle = callbackHandlerFromEnv(process.env, undefined, handlers);
 
 /**
  * SCF entry point (`index.main_handler`) behind the function URL. Declared `async`: SCF waits for

@@ -1,10 +1,11 @@
 import { credentialsFrom, loadConfig } from '../../lib/config';
 import { createRuntime } from '../../lib/runtime';
 import { createPullEventsHandler, type ScfContext, type ScfTimerEvent } from '../../lib/app/pull-events';
+import handlers from '../../handlers';
 
 // Built at cold start and reused by warm invocations (connection pool, rate limiters). A bad
 // configuration throws here: SCF reports the message on every invocation until it is fixed.
-const runtime = createRuntime(loadConfig(process.env));
+const runtime = createRuntime(loadConfig(process.env), { handlers });
 const handle = createPullEventsHandler(runtime, () => credentialsFrom(process.env));
 
 /**

@@ -3,7 +3,30 @@ import { CALLBACK_STATEMENT_TIMEOUT_MS, handleCallback, type CallbackDeps } from
 import { systemClock } from '../clock';
 import { callbackSignKeysFrom, DEFAULTS, loadConfig } from '../config';
 import { jsonLineLogger, type Logger } from '../log';
+import { dispatchRuns } from '../react/dispatch';
+import type { HandlerMap } from '../react/handler';
 import { createRuntime, type Runtime } from '../runtime';
+
+/**
+ * A new event's handlers may run until this long after the request arrived, and at most
+ * CALLBACK_DISPATCH_MS: VOD waits 5 s for the answer, and the answer must stay far inside that.
+ */
+export const CALLBACK_ANSWER_BY_MS = 2_500;
+
+/** Runs a new event's handler runs within the callback's small budget; whatever does not finish is left for the timer. */
+function runsOfNewEvent(runtime: Runtime): ((eventId: string, receivedAt: Date) => Promise<void>) | undefined {
+  const { config, registry, clock, log } = runtime;
+  if (config.callbackDispatchMs === 0 || registry.handlers.length === 0) return undefined;
+  return async (eventId, receivedAt) => {
+    const budgetMs = Math.min(config.callbackDispatchMs, receivedAt.getTime() + CALLBACK_ANSWER_BY_MS - clock.now());
+    if (budgetMs <= 0) return;
+    const store = await runtime.store();
+    await dispatchRuns(
+      { runs: store.runs, registry, clock, log, retry: { maxAttempts: config.runsMaxAttempts, baseMs: config.runsRetryBaseMs } },
+      { budgetMs, concurrency: config.dispatchConcurrency, eventIds: [eventId], cutToBudget: true },
+    );
+  };
+}
 
 const overGateway =
   (deps: CallbackDeps): GatewayHandler =>
@@ -27,6 +50,7 @@ export function createCallbackHandler(runtime: Runtime): GatewayHandler {
     signKeys: callbackSignKeys,
     maxBodyBytes: callbackMaxBodyBytes,
     discardStore: () => runtime.discardStore(),
+    afterStore: runsOfNewEvent(runtime),
   });
 }
 
@@ -39,10 +63,14 @@ export function createCallbackHandler(runtime: Runtime): GatewayHandler {
  * ready for `vod-events replay` once the configuration is fixed. Only when the key variable
  * itself cannot be read are dead letters written unverified, which replay refuses by default.
  */
-export function callbackHandlerFromEnv(env: Record<string, string | undefined>, log: Logger = jsonLineLogger()): GatewayHandler {
+export function callbackHandlerFromEnv(
+  env: Record<string, string | undefined>,
+  log: Logger = jsonLineLogger(),
+  handlers?: HandlerMap,
+): GatewayHandler {
   try {
     return createCallbackHandler(
-      createRuntime(loadConfig(env), { log, statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS }),
+      createRuntime(loadConfig(env), { log, statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS, handlers }),
     );
   } catch (error) {
     log.log('error', 'configuration error: callbacks are answered 503 and dead-lettered until it is fixed', {

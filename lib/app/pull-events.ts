@@ -7,6 +7,8 @@ import { DrainError, StoreError } from '../errors';
 import type { Runtime } from '../runtime';
 import { createVodQueueClient } from '../vod/create-client';
 import { tokenBucket } from '../vod/rate-limiter';
+import { dispatchDueRuns, type RunsSummary } from './dispatch-runs';
+import { DEFAULT_REMAINING_MS } from '../drain/budget';
 
 /** What SCF hands a timer-triggered function; a manual invoke may send `{}`. */
 export interface ScfTimerEvent {
@@ -23,7 +25,7 @@ export interface ScfContext {
   request_id?: string;
 }
 
-export type PullEventsResult = DrainResult & { api: string; trigger: string | null };
+export type PullEventsResult = DrainResult & RunsSummary & { api: string; trigger: string | null };
 
 /** The moment SCF ends this invocation on the runtime's clock, when the context says. */
 function invocationEnd(context: ScfContext | undefined, now: number): number | undefined {
@@ -78,8 +80,10 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
           budgetMs,
         },
       );
-      log.log('info', 'pull-events finished', { ...base, ...result });
-      return { ...result, api: config.vodApi, trigger };
+      // After the drain: its stores and confirms are done, so handler runs never delay a confirm.
+      const runs = await dispatchDueRuns(runtime, store, (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now());
+      log.log('info', 'pull-events finished', { ...base, ...result, ...runs });
+      return { ...result, ...runs, api: config.vodApi, trigger };
     } catch (error) {
       const partial = error instanceof DrainError ? error.result : { stopReason: 'failed' };
       log.log('error', 'pull-events failed', { ...base, ...partial, error: (error as Error).message });

@@ -49,6 +49,11 @@ export interface CallbackDeps {
   storeTimeoutMs?: number;
   /** Called after a store timeout or a connection-level failure, so the next request opens a fresh store (hung sockets never recover). */
   discardStore?: () => void;
+  /**
+   * Called with a newly stored event before the 200 is sent (the handler runs of lib/app/callback.ts);
+   * it keeps to its own small budget and never rejects. Not called for a repeat.
+   */
+  afterStore?: (eventId: string, receivedAt: Date) => Promise<void>;
 }
 
 /**
@@ -221,6 +226,7 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
     }
     const duplicate = outcome.outcome !== 'inserted';
     deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: requestIdOf(request) });
+    if (!duplicate) await deps.afterStore?.(event.id, receivedAt).catch(() => {});
     return reply(200, { ok: true, id: event.id, duplicate });
   } catch (error) {
     if (poisonsStore(error)) deps.discardStore?.();

@@ -61,6 +61,32 @@ CREATE INDEX IF NOT EXISTS vod_callback_deliveries_expires_at ON vod_callback_de
     name: 'vod_files, vod_tasks',
     sql: STATE_MIGRATION_SQL,
   },
+  {
+    // One run per (event, matching handler), written with the event (lib/react/outbox.ts). `due_at`
+    // is when a pending or failed run may start, and for a running one when its lease ends.
+    // `order_key` is the FileId for handlers with orderBy 'file'; `seq` is the arrival order.
+    version: 4,
+    name: 'vod_handler_runs',
+    sql: `
+CREATE TABLE IF NOT EXISTS vod_handler_runs (
+  event_id    text NOT NULL,
+  handler     text NOT NULL,
+  seq         bigint GENERATED ALWAYS AS IDENTITY,
+  status      text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'dead')),
+  order_key   text,
+  attempts    integer NOT NULL DEFAULT 0,
+  due_at      timestamptz NOT NULL,
+  lease_token text,
+  created_at  timestamptz NOT NULL,
+  started_at  timestamptz,
+  finished_at timestamptz,
+  last_error  text,
+  PRIMARY KEY (event_id, handler)
+);
+CREATE INDEX IF NOT EXISTS vod_handler_runs_due ON vod_handler_runs (due_at) WHERE status IN ('pending', 'running', 'failed');
+CREATE INDEX IF NOT EXISTS vod_handler_runs_order ON vod_handler_runs (handler, order_key, seq) WHERE order_key IS NOT NULL AND status IN ('pending', 'running', 'failed');
+CREATE INDEX IF NOT EXISTS vod_handler_runs_handler ON vod_handler_runs (handler, status, created_at);`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((latest, migration) => Math.max(latest, migration.version), 0);

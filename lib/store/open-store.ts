@@ -3,6 +3,8 @@ import { createEventStore, type EventStore } from './event-store';
 import { openPostgres } from './postgres-client';
 import { migrate } from './schema';
 import { stateProjection } from './state-projection';
+import { outboxProjection } from '../react/outbox';
+import { createRunStore, type RunStore } from '../react/run-store';
 import type { SqlClient } from './sql-client';
 import { isConnectionFailure, toStoreError } from './store-errors';
 
@@ -17,6 +19,8 @@ export interface StoreLocation {
   openEmbedded?: OpenEmbedded;
   /** Whether writes merge the state tables too (see `EventStoreOptions.projections`). @defaultvalue true */
   stateProjection?: boolean;
+  /** `outboxSpec()` of the handler registry: new events get their handler runs in the statement that stores them. */
+  outbox?: string;
 }
 
 /**
@@ -38,7 +42,10 @@ export async function openSqlClient(location: StoreLocation): Promise<SqlClient>
 }
 
 /** Opens the store and makes sure its tables exist (and recreates them should one be dropped); failures come out as `StoreError`. */
-export async function openEventStore(location: StoreLocation): Promise<EventStore> {
+/** The store as the functions use it: events and their projections, and the handler runs. */
+export type OpenedStore = EventStore & { readonly runs: RunStore };
+
+export async function openEventStore(location: StoreLocation): Promise<OpenedStore> {
   const sql = await openSqlClient(location).catch((error: unknown) => {
     throw toStoreError(error, 'opening the store');
   });
@@ -49,10 +56,14 @@ export async function openEventStore(location: StoreLocation): Promise<EventStor
     // The driver connects on the first statement: a server that is down fails here, not at open.
     throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
   }
-  return createEventStore(sql, {
+  const events = createEventStore(sql, {
     recreateSchema: () => migrate(sql, { reapply: true }),
-    projections: location.stateProjection === false ? [] : [stateProjection()],
+    projections: [
+      ...(location.stateProjection === false ? [] : [stateProjection()]),
+      ...(location.outbox === undefined ? [] : [outboxProjection(location.outbox)]),
+    ],
   });
+  return { ...events, runs: createRunStore(sql) };
 }
 
 export const databaseUrlRequired = () =>

@@ -91,5 +91,11 @@ function counting(store: EventStore, tally: UpsertTally): EventStore {
 
 /** The same runtime, its store counted into `tally`. The functions under test are unchanged. */
 export function countingRuntime(runtime: Runtime, tally: UpsertTally): Runtime {
-  return { ...runtime, store: async () => counting(await runtime.store(), tally) };
+  return {
+    ...runtime,
+    store: async () => {
+      const store = await runtime.store();
+      return { ...counting(store, tally), runs: store.runs };
+    },
+  };
 }

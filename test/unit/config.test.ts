@@ -29,6 +29,11 @@ describe('loadConfig', () => {
       drainMaxInflightBytes: 16 * 1_048_576,
       callbackSignKeys: [],
       callbackMaxBodyBytes: 262_144,
+      forward: undefined,
+      runsMaxAttempts: 13,
+      runsRetryBaseMs: 30_000,
+      dispatchConcurrency: 4,
+      callbackDispatchMs: 1_000,
       stateProjection: true,
     });
   });

@@ -10,6 +10,9 @@ import { statsCommand } from './commands/stats';
 import { filesCommand } from './commands/files';
 import { fileCommand } from './commands/file';
 import { rebuildStateCommand } from './commands/rebuild-state';
+import { runsCommand } from './commands/runs';
+import { replayRunsCommand } from './commands/replay-runs';
+import { dispatchCommand } from './commands/dispatch';
 
 /** Every `vod-events` subcommand, in the order `--help` lists them. Register new ones here. */
 export const commands: Command[] = [
@@ -24,4 +27,7 @@ export const commands: Command[] = [
   filesCommand,
   fileCommand,
   rebuildStateCommand,
+  runsCommand,
+  replayRunsCommand,
+  dispatchCommand,
 ];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../../../lib/react/registry';
 import { createPullEventsHandler } from '../../../lib/app/pull-events';
 import { loadConfig } from '../../../lib/config';
 import { drainBudgetMs } from '../../../lib/drain/budget';
@@ -34,7 +35,8 @@ describe('pull-events with a short SCF time limit', () => {
       config: loadConfig({ DATABASE_URL: 'postgres://u@localhost/db', TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' }),
       clock,
       log: { log: (level, message, fields) => void lines.push({ level, message, ...fields }) },
-      store: async () => fakeStore(clock, queue),
+      registry: createRegistry(undefined),
+      store: async () => ({ ...fakeStore(clock, queue), runs: undefined as never }),
       close: async () => {},
       discardStore: () => {},
     };

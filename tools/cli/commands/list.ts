@@ -11,7 +11,7 @@ const DEFAULT_LIMIT = 50;
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** Reads `--since`; `Date.parse` alone would accept "3" or roll 2026-02-30 over into March. */
-function sinceFlag(raw: string | boolean | undefined): Date | undefined {
+export function sinceFlag(raw: string | boolean | undefined): Date | undefined {
   if (typeof raw !== 'string') return undefined;
   const match = ISO_DATE.exec(raw.trim());
   const day = match?.[1];

@@ -3,6 +3,7 @@ import { loadConfig } from '../../../lib/config';
 import type { EventStats } from '../../../lib/store/queries';
 import { defineCommand } from '../command';
 import { renderTable } from '../table';
+import type { RunStats } from '../../../lib/react/run-queries';
 
 type Count = [name: string, count: number];
 
@@ -14,6 +15,11 @@ const countTable = (header: string, counts: Record<string, number>) =>
     ],
     Object.entries(counts),
   );
+
+function runsReport(runs: RunStats): string {
+  const counts = Object.entries(runs.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
+  return `Handler runs:          ${counts}\nOldest unfinished run: ${runs.oldestPendingAgeS} s old`;
+}
 
 function report(stats: EventStats): string {
   const newest = stats.newestAt ? stats.newestAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
@@ -32,7 +38,8 @@ export const statsCommand = defineCommand({
   help: `Usage: vod-events stats [--json]
 
 Prints how many events are stored, per type and per source (pull or callback), how many duplicate
-deliveries were absorbed (deliveries beyond the first), and when the newest event was received.
+deliveries were absorbed (deliveries beyond the first), and when the newest event was received;
+then the handler runs by state and the age of the oldest run not yet succeeded or dead.
 
   --json    print the figures as one JSON object instead
 
@@ -42,8 +49,10 @@ vod-events process that has it open if there is one.`,
   async run({ values }) {
     const runtime = localRuntime(loadConfig(process.env));
     try {
-      const stats = await (await runtime.store()).stats();
-      console.log(values.json ? JSON.stringify(stats, null, 2) : report(stats));
+      const store = await runtime.store();
+      const stats = await store.stats();
+      const runs = await store.runs.stats(new Date(runtime.clock.now()));
+      console.log(values.json ? JSON.stringify({ ...stats, runs }, null, 2) : `${report(stats)}\n\n${runsReport(runs)}`);
       return 0;
     } finally {
       await runtime.close();

@@ -121,6 +121,7 @@ describe('list and stats on the embedded store', () => {
       newestAt: '2026-01-31T08:03:00.000Z',
       byType: { FileDeleted: 1, NewFileUpload: 1, ProcedureStateChanged: 1 },
       bySource: { pull: 2, callback: 1 },
+      runs: { byStatus: { pending: 0, running: 0, succeeded: 0, failed: 0, dead: 0 }, oldestPendingAgeS: 0 },
     });
   });
 });

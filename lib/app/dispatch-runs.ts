@@ -1,0 +1,37 @@
+import { dispatchRuns, type DispatchResult } from '../react/dispatch';
+import type { Runtime } from '../runtime';
+import type { OpenedStore } from '../store/open-store';
+
+/** What the timer's summary line adds about handler runs, for log-based alarms. */
+export interface RunsSummary {
+  runsSucceeded: number;
+  runsFailed: number;
+  runsDead: number;
+  /** Age of the oldest run not yet succeeded or dead; -1 when it could not be read. */
+  oldestPendingAgeS: number;
+  dispatchError?: string;
+}
+
+/** Room kept after dispatching for the backlog query and the summary line. */
+const AFTER_DISPATCH_MS = 1_500;
+
+/**
+ * Runs due handler runs for up to `budgetMs` (nothing when it is too short), then reads the age
+ * of the oldest unfinished run. Never rejects: the events are stored and confirmed by now, and a
+ * dispatch that fails leaves its runs for the next invocation.
+ */
+export async function dispatchDueRuns(runtime: Runtime, store: OpenedStore, budgetMs: number, eventIds?: readonly string[]): Promise<RunsSummary> {
+  const { registry, clock, log, config } = runtime;
+  const result: DispatchResult = await dispatchRuns(
+    { runs: store.runs, registry, clock, log, retry: { maxAttempts: config.runsMaxAttempts, baseMs: config.runsRetryBaseMs } },
+    { budgetMs: Math.max(0, budgetMs - AFTER_DISPATCH_MS), concurrency: config.dispatchConcurrency, eventIds },
+  );
+  const oldestPendingAgeS = registry.handlers.length === 0
+    ? 0
+    : await store.runs.stats(new Date(clock.now())).then(
+        (stats) => stats.oldestPendingAgeS,
+        () => -1,
+      );
+  const { runsSucceeded, runsFailed, runsDead, error } = result;
+  return { runsSucceeded, runsFailed, runsDead, oldestPendingAgeS, ...(error === undefined ? {} : { dispatchError: error }) };
+}
