@@ -1,7 +1,7 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
 import { eventStats, type EventStats } from '../../../lib/store/queries';
-import { defineCommand } from '../command';
+import { defineCommand, writeLine } from '../command';
 import { renderTable } from '../table';
 
 type Count = [name: string, count: number];
@@ -39,11 +39,11 @@ deliveries were absorbed (deliveries beyond the first), and when the newest even
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
 vod-events process that has it open if there is one.`,
   options: { json: { type: 'boolean' } },
-  async run({ values }) {
-    const runtime = localRuntime(loadConfig(process.env));
+  async run({ values }, { env, stdout }) {
+    const runtime = localRuntime(loadConfig(env));
     try {
       const stats = await eventStats((await runtime.store()).sql);
-      console.log(values.json ? JSON.stringify(stats, null, 2) : report(stats));
+      writeLine(stdout, values.json ? JSON.stringify(stats, null, 2) : report(stats));
       return 0;
     } finally {
       await runtime.close();
