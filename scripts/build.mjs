@@ -6,7 +6,7 @@ import { existsSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 
 // SCF runtime Nodejs20.19 (serverless.yml). Function bundles carry every dependency (SCF Node
 // runtimes >= 14.18 ship none); nothing of tools/ (the embedded store among them) is reachable from
-// functions/ (lint rule; test/unit/bundle-content.test.ts).
+// functions/ (lint rule; test/unit/functions/bundle-content.test.ts).
 /** @type {(name: string) => BuildOptions & { outfile: string }} */
 const functionBundle = (name) => ({
   entryPoints: [`functions/${name}/index.ts`],

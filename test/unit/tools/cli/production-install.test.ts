@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 // `npm install --omit=dev` installs `dependencies` only and still runs `prepare` (the build), after
 // which `vod-events` runs the CLI bundle: whatever the build and the bundle load must be there.
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../../../..');
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
 const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
