@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallbackHandler, callbackHandlerFromEnv } from '../../../lib/app/callback';
 import type { ScfApiGatewayEvent } from '../../../lib/callback/gateway-event';
 import { loadConfig } from '../../../lib/config';
-import { createRuntime } from '../../../lib/runtime';
+import { createRuntime, type Runtime } from '../../../lib/runtime';
 import seeds from '../../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { openPglite } from '../../../tools/embedded-store/pglite-client';
@@ -17,10 +17,16 @@ const post = (body: string, changes: ScfApiGatewayEvent = {}): ScfApiGatewayEven
 });
 
 describe('createCallbackHandler', () => {
-  const log = captureLog();
-  const runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: openPglite });
-  const handler = createCallbackHandler(runtime);
-  afterAll(() => runtime.close());
+  // Each test its own log and in-memory store, so no test sees another's rows or log lines.
+  let log: ReturnType<typeof captureLog>;
+  let runtime: Runtime;
+  let handler: ReturnType<typeof createCallbackHandler>;
+  beforeEach(() => {
+    log = captureLog();
+    runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: openPglite });
+    handler = createCallbackHandler(runtime);
+  });
+  afterEach(() => runtime.close());
 
   it('answers an API-gateway event with an integration response', async () => {
     const result = await handler(post(JSON.stringify(seeds.pullComplete003Callback)), { request_id: 'r1' });
@@ -65,9 +71,13 @@ describe('createCallbackHandler', () => {
 });
 
 describe('callbackHandlerFromEnv with a bad configuration', () => {
-  const log = captureLog();
-  // No DATABASE_URL: refused on SCF, where the embedded store would lose data.
-  const handler = callbackHandlerFromEnv({ VOD_MAX_QPS: 'lots' }, log);
+  let log: ReturnType<typeof captureLog>;
+  let handler: ReturnType<typeof callbackHandlerFromEnv>;
+  beforeEach(() => {
+    log = captureLog();
+    // No DATABASE_URL: refused on SCF, where the embedded store would lose data.
+    handler = callbackHandlerFromEnv({ VOD_MAX_QPS: 'lots' }, log);
+  });
 
   it('logs the configuration error once, naming the variables', () => {
     expect(log.entries()).toEqual([
@@ -89,10 +99,9 @@ describe('callbackHandlerFromEnv with a bad configuration', () => {
   });
 
   it('still answers bad input with a 4xx, without a dead letter', async () => {
-    const before = log.deadLetters().length;
     expect((await handler(post('not json'))).statusCode).toBe(400);
     expect((await handler(post('{}', { httpMethod: 'GET' }))).statusCode).toBe(405);
-    expect(log.deadLetters().length).toBe(before);
+    expect(log.deadLetters()).toEqual([]);
   });
 
   it('names DATABASE_URL when only it is missing', async () => {
