@@ -39,7 +39,8 @@ const post = async (body: string) => {
 const countsByType = async (sql: SqlClient) =>
   (await sql.query<{ event_type: string; delivery_count: number }>('SELECT event_type, delivery_count FROM vod_events ORDER BY event_type'));
 
-describe('callback with the database down', () => {
+// The three tests are the steps of one outage (up, down, back and replayed), so they run in order.
+describe('callback with the database down', { shuffle: false }, () => {
   const upload = JSON.stringify(seeds.pullEvents001[1]);
   const concat = JSON.stringify(seeds.concatComplete002Callback);
   const pullComplete = JSON.stringify(seeds.pullComplete003Callback);
@@ -88,9 +89,11 @@ describe('callback with the database down', () => {
 
 describe('callback with the database down at cold start', () => {
   it('answers 503 until the database is reachable, then stores', async () => {
+    // A database of its own: the outage steps count every row of theirs, whichever describe runs first.
+    const coldUrl = await createDatabase(server.url);
     await server.stop();
     const coldLog = captureLog();
-    const cold = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { log: coldLog });
+    const cold = createRuntime(loadConfig({ DATABASE_URL: coldUrl }), { log: coldLog });
     const coldGateway = await startCallbackServer(cold, { port: 0, host: '127.0.0.1' });
     try {
       const body = JSON.stringify(seeds.pullEvents001[3]);
