@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // What ships in a function bundle (lib/, functions/) never imports the local tools (emulator,
-    // local gateway, CLI, embedded store): test/unit/bundle-content.test.ts checks the bundles too.
+    // local gateway, CLI, embedded store): test/unit/functions/bundle-content.test.ts checks the bundles too.
     files: ['lib/**', 'functions/**'],
     rules: {
       'no-restricted-imports': [

@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more workers only make the servers under test fight for CPU.
     maxWorkers: 2,
+    // A test that depends on another's leftovers fails here, not after someone reorders the file.
+    sequence: { shuffle: true },
   },
 });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // The CLI is TypeScript bundled by `npm run build` (run by `npm install` through `prepare`).
 const path = require('node:path');

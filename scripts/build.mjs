@@ -1,4 +1,6 @@
+// @ts-check
 // Bundles the two SCF functions and the CLI with esbuild, then prints each bundle's size.
+/** @import { BuildOptions } from 'esbuild' */
 import { build } from 'esbuild';
 import { existsSync, statSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,7 +43,8 @@ const handlerNames = await checkHandlers();
 
 // SCF runtime Nodejs20.19 (serverless.yml). Function bundles carry every dependency (SCF Node
 // runtimes >= 14.18 ship none); nothing of tools/ (the embedded store among them) is reachable from
-// functions/ (lint rule; test/unit/bundle-content.test.ts).
+// functions/ (lint rule; test/unit/functions/bundle-content.test.ts).
+/** @type {(name: string) => BuildOptions & { outfile: string }} */
 const functionBundle = (name) => ({
   entryPoints: [`functions/${name}/index.ts`],
   outfile: `dist/${name}/index.js`,
@@ -57,6 +60,7 @@ const functionBundle = (name) => ({
   logLevel: 'warning',
 });
 
+/** @type {(BuildOptions & { outfile: string })[]} */
 const bundles = [
   ...['pull-events', 'callback'].filter((name) => existsSync(`functions/${name}/index.ts`)).map(functionBundle),
   {

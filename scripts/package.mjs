@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run package` — build the bundles, then `serverless package`: one zip per function in
 //                     .serverless/ (index.js at the root), plus .serverless/scf-resources.json.
 //                     Works offline and without Tencent Cloud credentials.
@@ -17,6 +18,12 @@ const args = process.argv.slice(2);
 const deploy = args.includes('--deploy');
 const passThrough = args.filter((arg) => arg !== '--deploy');
 
+/**
+ * Runs a command in the repository root with the terminal attached; exits with its code if it fails.
+ * @param {string} command
+ * @param {string[]} commandArgs
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ */
 function run(command, commandArgs, options = {}) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options });
   if (result.error) {
@@ -26,6 +33,7 @@ function run(command, commandArgs, options = {}) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** @type {(file: string) => any} */
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** True when deploy/node_modules holds exactly the versions deploy/package.json pins. */
@@ -42,6 +50,8 @@ function deployToolingInstalled() {
 /**
  * The deploy environment mistakes that a deploy would otherwise carry to a live, public function
  * URL: the first one found, as one line naming the variable, or null. Checked before any API call.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {string | null}
  */
 function preflightProblem(env) {
   const url = (env.DATABASE_URL ?? '').trim();

@@ -41,7 +41,8 @@ const countsByType = async (store: EventStore) =>
     .map((event) => ({ event_type: event.eventType, delivery_count: event.deliveryCount }))
     .sort((a, b) => (a.event_type < b.event_type ? -1 : 1));
 
-describe('callback with the database down', () => {
+// The three tests are the steps of one outage (up, down, back and replayed), so they run in order.
+describe('callback with the database down', { shuffle: false }, () => {
   const upload = JSON.stringify(seeds.pullEvents001[1]);
   const concat = JSON.stringify(seeds.concatComplete002Callback);
   const pullComplete = JSON.stringify(seeds.pullComplete003Callback);
@@ -90,9 +91,11 @@ describe('callback with the database down', () => {
 
 describe('callback with the database down at cold start', () => {
   it('answers 503 until the database is reachable, then stores', async () => {
+    // A database of its own: the outage steps count every row of theirs, whichever describe runs first.
+    const coldUrl = await createDatabase(server.url);
     await server.stop();
     const coldLog = captureLog();
-    const cold = createRuntime(loadConfig({ DATABASE_URL: databaseUrl }), { log: coldLog });
+    const cold = createRuntime(loadConfig({ DATABASE_URL: coldUrl }), { log: coldLog });
     const coldGateway = await startCallbackServer(cold, { port: 0, host: '127.0.0.1' });
     try {
       const body = JSON.stringify(seeds.pullEvents001[3]);

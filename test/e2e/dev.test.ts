@@ -3,26 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli/main';
+import { captureIo } from '../helpers/cli-io';
 
 describe('vod-events dev --once', () => {
   let dir: string;
-  const saved = { ...process.env };
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vod-events-dev-'));
-    for (const name of ['DATABASE_URL', 'VOD_ENDPOINT', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'VOD_CALLBACK_SIGN_KEY', 'VOD_API']) delete process.env[name];
-    process.env.PGLITE_DIR = join(dir, 'pglite');
   });
-  afterEach(() => {
-    process.env = { ...saved };
-    vi.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Each screen `dev` prints, one entry per write (a terminal's clear-screen left out); `terminal` makes stdout a TTY of that size. */
+  const devIo = (terminal?: { columns: number; rows: number }) => {
+    const printed: string[] = [];
+    const stdout = { ...(terminal && { isTTY: true, ...terminal }), write: (text: string) => void (text.startsWith('\x1b[') || printed.push(text.replace(/\n$/, ''))) };
+    const captured = captureIo({ PGLITE_DIR: join(dir, 'pglite') });
+    return { printed, io: { ...captured.io, stdout }, err: captured.err };
+  };
 
   const runOnce = async () => {
-    const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
-    const code = await main(['dev', '--once', '--port', '0']);
-    vi.restoreAllMocks();
+    const { printed, io } = devIo();
+    const code = await main(['dev', '--once', '--port', '0'], io);
     return { code, output: printed.join('\n') };
   };
   const deliveriesOf = (output: string, type: string) =>
@@ -54,13 +54,11 @@ describe('vod-events dev --once', () => {
   }, 90_000);
 
   it('the live loop pushes each sample callback once per run, so its delivery count does not climb', async () => {
-    const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
-    const running = main(['dev', '--port', '0', '--interval-ms', '500']);
+    const { printed, io } = devIo();
+    const running = main(['dev', '--port', '0', '--interval-ms', '500'], io);
     await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(3), { timeout: 45_000, interval: 100 });
     process.emit('SIGINT');
     const code = await running;
-    vi.restoreAllMocks();
 
     const last = printed.at(-1)!;
     expect(code).toBe(0);
@@ -71,20 +69,11 @@ describe('vod-events dev --once', () => {
   }, 60_000);
 
   it('on an 80×24 terminal the live screen fits: no line wraps, the status stays on top', async () => {
-    const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(args.join(' ')));
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const tty = { isTTY: process.stdout.isTTY, columns: process.stdout.columns, rows: process.stdout.rows };
-    Object.assign(process.stdout, { isTTY: true, columns: 80, rows: 24 });
-    try {
-      const running = main(['dev', '--port', '0', '--interval-ms', '500']);
-      await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(2), { timeout: 45_000, interval: 100 });
-      process.emit('SIGINT');
-      expect(await running).toBe(0);
-    } finally {
-      Object.assign(process.stdout, tty);
-      vi.restoreAllMocks();
-    }
+    const { printed, io } = devIo({ columns: 80, rows: 24 });
+    const running = main(['dev', '--port', '0', '--interval-ms', '500'], io);
+    await vi.waitFor(() => expect(printed.length).toBeGreaterThanOrEqual(2), { timeout: 45_000, interval: 100 });
+    process.emit('SIGINT');
+    expect(await running).toBe(0);
 
     const screen = printed.at(-1)!.split('\n');
     expect(screen[0]).toMatch(/^vod-events dev — VOD: local emulator/);
@@ -94,9 +83,8 @@ describe('vod-events dev --once', () => {
   }, 60_000);
 
   it('rejects a bad flag with the command help', async () => {
-    const errors: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));
-    expect(await main(['dev', '--interval-ms', '10'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--interval-ms expects a whole number from 500 to 3600000, got "10"/);
+    const { io, err } = devIo();
+    expect(await main(['dev', '--interval-ms', '10'], io)).toBe(2);
+    expect(err()).toMatch(/--interval-ms expects a whole number from 500 to 3600000, got "10"/);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createPullEventsHandler } from '../../lib/app/pull-events';
 import { loadConfig } from '../../lib/config';
@@ -10,7 +10,7 @@ import { systemClock } from '../../lib/clock';
 import { createRuntime } from '../../lib/runtime';
 import { createVodQueueClient } from '../../lib/vod/create-client';
 import { tokenBucket } from '../../lib/vod/rate-limiter';
-import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
+import { createDatabase, startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
 import { v3EventBatch } from '../helpers/v3-event-factory';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,16 +18,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('pull-events when the store misbehaves', () => {
   let server: PostgresServer;
   let emulator: RunningEmulator;
+  // A database per test on the one server: a test counts only the rows it stored.
+  let databaseUrl: string;
   beforeAll(async () => {
     server = await startPostgresServer();
   }, 60_000);
+  beforeEach(async () => {
+    databaseUrl = await createDatabase(server.url);
+  });
   afterAll(async () => {
     await server.stop();
     server.remove();
   });
 
   const envFor = (extra: Record<string, string> = {}) => ({
-    DATABASE_URL: server.url,
+    DATABASE_URL: databaseUrl,
     VOD_ENDPOINT: emulator.url,
     TENCENTCLOUD_SECRETID: emulator.credentials[0]!.secretId,
     TENCENTCLOUD_SECRETKEY: emulator.credentials[0]!.secretKey,
@@ -35,7 +40,7 @@ describe('pull-events when the store misbehaves', () => {
     ...extra,
   });
   const count = async () => {
-    const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
       const [row] = await sql`SELECT count(*)::int AS rows, coalesce(sum(delivery_count), 0)::int AS deliveries FROM vod_events`;
       return row as { rows: number; deliveries: number };
@@ -94,7 +99,7 @@ describe('pull-events when the store misbehaves', () => {
     emulator.enqueue(v3EventBatch(64, 24));
     const runtime = createRuntime(loadConfig(envFor({ DRAIN_BUDGET_MS: '60000' })), { log: silentLogger });
     await runtime.store();
-    const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
+    const blocker = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     const released = holdTableLock(blocker, 14_500);
     await released.locked;
     const started = Date.now();
@@ -117,7 +122,7 @@ describe('pull-events when the store misbehaves', () => {
     const runtime = createRuntime(loadConfig(envFor()), { log: silentLogger });
     const store = await runtime.store();
     // Another session holds the table: every upsert waits until it lets go.
-    const blocker = postgres(server.url, { max: 1, onnotice: () => {} });
+    const blocker = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     const released = holdTableLock(blocker, 1_500);
     await released.locked;
     const limiters = { pull: tokenBucket(50, systemClock), confirm: tokenBucket(50, systemClock) };

@@ -1,6 +1,6 @@
 // `vod-events send-test` against the callback function behind `vod-events serve`'s HTTP server,
 // over real HTTP, storing in real PostgreSQL.
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sendTestCommand } from '../../tools/cli/commands/send-test';
 import { startCallbackServer } from '../../tools/cli/commands/serve';
 import { UsageError } from '../../tools/cli/command';
@@ -11,6 +11,7 @@ import type { SqlClient } from '../../lib/store/sql-client';
 import { openPostgres } from '../../lib/store/postgres-client';
 import seeds from '../../samples/seed-events.json';
 import { captureLog } from '../helpers/callback-requests';
+import { captureIo } from '../helpers/cli-io';
 import { createDatabase } from '../helpers/postgres-server';
 
 const KEY = 'SendTestKey2026';
@@ -33,16 +34,9 @@ afterAll(async () => {
 
 /** Runs the command, returning its exit code and what it printed. */
 async function sendTest(values: Record<string, string>) {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...args) => void lines.push(args.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...args) => void lines.push(args.join(' ')));
-  try {
-    const code = await sendTestCommand.run({ values, positionals: [] });
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { io, out, err } = captureIo();
+  const code = await sendTestCommand.run({ values, positionals: [] }, io);
+  return { code, output: `${out()}\n${err()}` };
 }
 
 describe('vod-events send-test', () => {
@@ -67,7 +61,7 @@ describe('vod-events send-test', () => {
   });
 
   it('refuses a missing or non-http --url', async () => {
-    await expect(sendTestCommand.run({ values: {}, positionals: [] })).rejects.toThrow(UsageError);
-    await expect(sendTestCommand.run({ values: { url: 'ftp://x' }, positionals: [] })).rejects.toThrow(/--url expects an http\(s\) URL/);
+    await expect(sendTestCommand.run({ values: {}, positionals: [] }, captureIo().io)).rejects.toThrow(UsageError);
+    await expect(sendTestCommand.run({ values: { url: 'ftp://x' }, positionals: [] }, captureIo().io)).rejects.toThrow(/--url expects an http\(s\) URL/);
   });
 });

@@ -1,6 +1,29 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The parsed flags of a command, typed from its flag definitions: a string flag is a string, a boolean flag a boolean. */
+export type FlagValues<O extends Options> = {
+  [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['type'] extends 'string' ? string : string | boolean;
+};
+
+/** Where a command writes: process.stdout/stderr in the CLI, a capture in tests. */
+export interface Output {
+  write(text: string): unknown;
+  /** Set on a terminal, so `dev` can fit its table to the screen. */
+  isTTY?: boolean;
+  columns?: number;
+  rows?: number;
+}
+
+/** The outside world a command may touch: the CLI passes the process's, tests their own. */
+export interface CommandIo {
+  env: Record<string, string | undefined>;
+  /** What `replay -` reads. */
+  stdin: NodeJS.ReadableStream;
+  stdout: Output;
+  stderr: Output;
+}
 
 /** One `vod-events` subcommand: its flags, its help text, and what it runs. */
 export interface Command<O extends Options = Options> {
@@ -10,17 +33,21 @@ export interface Command<O extends Options = Options> {
   help: string;
   options: O;
   /** Resolves to the process exit code. */
-  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+  run(args: { values: FlagValues<O>; positionals: string[] }, io: CommandIo): Promise<number>;
 }
 
-export const defineCommand = <O extends Options>(command: Command<O>): Command => command as unknown as Command;
+/** Writes `text` and a line break, as console.log would. */
+export const writeLine = (output: Output, text: string): void => void output.write(`${text}\n`);
+
+/** Checks a command against the contract and types its `values` from its `options`. */
+export const defineCommand = <O extends Options>(command: Command<O>): Command<O> => command;
 
 /** A flag value that is wrong; its message names the flag and what was expected. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function parseCommandArgs(command: Command, argv: string[]) {
+export function parseCommandArgs(command: Command, argv: string[]): { values: FlagValues<Options>; positionals: string[] } {
   try {
     return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
@@ -29,13 +56,13 @@ export function parseCommandArgs(command: Command, argv: string[]) {
 }
 
 /** Reads a numeric flag, or the default when absent; rejects anything outside [min, max]. */
-export function numberFlag(
-  values: Record<string, string | boolean | undefined>,
-  flag: string,
+export function numberFlag<V extends object>(
+  values: V,
+  flag: keyof V & string,
   range: { min: number; max: number; integer?: boolean },
   fallback: number,
 ): number {
-  const raw = values[flag];
+  const raw: unknown = values[flag];
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   const wrongKind = range.integer !== false && !Number.isInteger(value);

@@ -1,6 +1,6 @@
 import { main } from './main';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {
     process.exitCode = code;
   },

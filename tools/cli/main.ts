@@ -1,5 +1,5 @@
 import { ConfigError, StoreError } from '../../lib/errors';
-import { parseCommandArgs, UsageError, type Command } from './command';
+import { parseCommandArgs, UsageError, type Command, type CommandIo, writeLine } from './command';
 import { commands } from './commands';
 
 const overview = () =>
@@ -10,41 +10,41 @@ const overview = () =>
   ].join('\n');
 
 /** Runs the CLI and resolves to the exit code; usage and configuration errors print one clear line. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(overview());
+    writeLine(io.stdout, overview());
     return name === undefined ? 2 : 0;
   }
   const command: Command | undefined = commands.find((candidate) => candidate.name === name);
   if (!command) {
-    console.error(`vod-events: unknown command "${name}"\n\n${overview()}`);
+    writeLine(io.stderr, `vod-events: unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
   try {
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values.help) {
-      console.log(command.help);
+      writeLine(io.stdout, command.help);
       return 0;
     }
-    return await command.run({ values, positionals });
+    return await command.run({ values, positionals }, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`vod-events ${command.name}: ${error.message}\n\n${command.help}`);
+      writeLine(io.stderr, `vod-events ${command.name}: ${error.message}\n\n${command.help}`);
       return 2;
     }
     if (error instanceof ConfigError) {
-      console.error(`vod-events ${command.name}: configuration error: ${error.message}`);
+      writeLine(io.stderr, `vod-events ${command.name}: configuration error: ${error.message}`);
       return 2;
     }
     // The store is down or refused: one line, and an exit code scripts can retry on.
     if (error instanceof StoreError) {
-      console.error(`vod-events ${command.name}: ${error.message}`);
+      writeLine(io.stderr, `vod-events ${command.name}: ${error.message}`);
       return 1;
     }
     const busy = portInUse(error);
     if (busy !== undefined) {
-      console.error(`vod-events ${command.name}: port ${busy} is in use; use --port N or --port 0`);
+      writeLine(io.stderr, `vod-events ${command.name}: port ${busy} is in use; use --port N or --port 0`);
       return 1;
     }
     throw error;

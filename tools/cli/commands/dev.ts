@@ -7,7 +7,7 @@ import type { Logger } from '../../../lib/log';
 import type { Runtime } from '../../../lib/runtime';
 import { createVodQueueClient } from '../../../lib/vod/create-client';
 import type { StoredEvent } from '../../../lib/store/queries';
-import { defineCommand, numberFlag, untilStopped } from '../command';
+import { defineCommand, numberFlag, untilStopped, writeLine } from '../command';
 import { renderTable, truncate, type Column } from '../table';
 import { EVENT_COLUMNS } from './list';
 import { FILE_COLUMNS } from './files';
@@ -103,17 +103,17 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
     port: { type: 'string' },
     'real-vod': { type: 'boolean' },
   },
-  async run({ values }) {
+  async run({ values }, { env, stdout }) {
     const intervalMs = numberFlag(values, 'interval-ms', { min: 500, max: 3_600_000 }, 5_000);
     const port = numberFlag(values, 'port', { min: 0, max: 65_535 }, DEFAULT_SERVE_PORT);
-    const base = loadConfig(process.env);
+    const base = loadConfig(env);
     const notes: string[] = [];
     // Whatever has started is stopped again, in reverse order, however the run ends (a busy port too).
     const started: (() => Promise<void>)[] = [];
     try {
       const local = values['real-vod'] ? undefined : await startLocalVod(base);
       if (local) started.push(() => local.emulator.close());
-      const runtime: Runtime = localRuntime(local ? loadConfig({ ...process.env, ...local.env }) : base, { log: noteLogger(notes) });
+      const runtime: Runtime = localRuntime(local ? loadConfig({ ...env, ...local.env }) : base, { log: noteLogger(notes) });
       started.push(() => runtime.close());
       // Missing credentials for --real-vod: a configuration error before anything is drained.
       createVodQueueClient(runtime.config, runtime.clock);
@@ -144,7 +144,8 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
 
       const show = async (result: Round): Promise<void> => {
         // A pipe (or a test) gets the whole table, as `list` prints it.
-        const terminal = process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined;
+        const { isTTY, columns, rows } = stdout;
+        const terminal = isTTY && columns && rows ? { columns, rows } : undefined;
         const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : runtime.config.pgliteDir;
         const status = [
           `vod-events dev — ${vodLine(local, runtime.config)}`,
@@ -167,8 +168,8 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
               ? renderTable(LIVE_COLUMNS, events, { width: terminal.columns })
               : renderTable(EVENT_COLUMNS, events);
         const fileTable = files.length === 0 ? [] : ['', renderTable(FILE_COLUMNS, files, terminal ? { width: terminal.columns } : {})];
-        if (!once && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-        console.log([...status, table, ...fileTable].join('\n'));
+        if (!once && stdout.isTTY) stdout.write('\x1b[2J\x1b[H');
+        writeLine(stdout, [...status, table, ...fileTable].join('\n'));
       };
 
       for (let tick = 0; ; tick++) {

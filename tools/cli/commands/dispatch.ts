@@ -1,9 +1,8 @@
 import { dispatchDueRuns } from '../../../lib/app/dispatch-runs';
 import { loadConfig } from '../../../lib/config';
 import { jsonLineLogger } from '../../../lib/log';
-import { defineCommand, numberFlag } from '../command';
+import { defineCommand, numberFlag, writeLine } from '../command';
 import { localRuntime } from '../local-runtime';
-import { processIo, writeLine } from './io';
 
 const DEFAULT_BUDGET_MS = 60_000;
 
@@ -20,7 +19,7 @@ and prints the counts as JSON. What the timer function does after each drain.
 
 Log lines go to stderr.`,
   options: { 'budget-ms': { type: 'string' } },
-  async run({ values }, io = processIo()) {
+  async run({ values }, io) {
     const budgetMs = numberFlag(values, 'budget-ms', { min: 1, max: 3_600_000 }, DEFAULT_BUDGET_MS);
     const runtime = localRuntime(loadConfig(io.env), { log: jsonLineLogger((line) => void io.stderr.write(line + '\n')) });
     try {

@@ -3,7 +3,7 @@ import { createPullEventsHandler } from '../../../lib/app/pull-events';
 import { loadConfig } from '../../../lib/config';
 import { jsonLineLogger } from '../../../lib/log';
 import { createVodQueueClient } from '../../../lib/vod/create-client';
-import { defineCommand } from '../command';
+import { defineCommand, writeLine } from '../command';
 
 export const drainCommand = defineCommand({
   name: 'drain',
@@ -20,19 +20,19 @@ VOD_ENDPOINT, VOD_API, VOD_SUBAPP_ID, DRAIN_* and DATABASE_URL (unset: embedded 
 shared with a vod-events process that already has it open).
 Log lines go to stderr.`,
   options: {},
-  async run() {
-    const config = loadConfig(process.env);
+  async run(_args, { env, stdout, stderr }) {
+    const config = loadConfig(env);
     const runtime = localRuntime(config, {
-      log: jsonLineLogger((line) => process.stderr.write(line + '\n')),
+      log: jsonLineLogger((line) => writeLine(stderr, line)),
     });
     // Missing credentials are a configuration error like any other: exit 2 before the drain starts.
     createVodQueueClient(config, runtime.clock);
     const handle = createPullEventsHandler(runtime);
     try {
-      console.log(JSON.stringify(await handle({}), null, 2));
+      writeLine(stdout, JSON.stringify(await handle({}), null, 2));
       return 0;
     } catch (error) {
-      console.error(`vod-events drain: ${(error as Error).message}`);
+      writeLine(stderr, `vod-events drain: ${(error as Error).message}`);
       return 1;
     } finally {
       await runtime.close();

@@ -2,9 +2,25 @@ import { readFileSync } from 'node:fs';
 import { credentialsFrom } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 import { EMPTY_ANSWERS, LOCAL_CREDENTIAL, startEmulator, V2_PATH, type EmptyAnswer, type EmulatorCredential, type EmulatorOptions, type FaultSpec } from '../../emulator';
-import { defineCommand, numberFlag, untilStopped, UsageError } from '../command';
+import { defineCommand, numberFlag, untilStopped, UsageError, writeLine, type FlagValues, type Options } from '../command';
 
-type Values = Record<string, string | boolean | undefined>;
+const flags = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  events: { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'fail-rate': { type: 'string' },
+  'fail-code': { type: 'string' },
+  'hang-rate': { type: 'string' },
+  'lost-confirm-rate': { type: 'string' },
+  seed: { type: 'string' },
+  'handle-ttl-ms': { type: 'string' },
+  'long-poll-ms': { type: 'string' },
+  'max-qps': { type: 'string' },
+  'empty-answer': { type: 'string' },
+} satisfies Options;
+
+type Values = FlagValues<typeof flags>;
 
 const help = `Usage: vod-events emulator --port P [flags]
 
@@ -36,7 +52,7 @@ Flags:
 /** Flags and environment → emulator options; throws `UsageError`/`ConfigError` naming the culprit. */
 export function emulatorOptionsFromFlags(values: Values, env: Record<string, string | undefined>): EmulatorOptions {
   if (values.port === undefined) throw new UsageError('--port is required (0 picks a free port)');
-  const rate = (flag: string) => numberFlag(values, flag, { min: 0, max: 1, integer: false }, 0);
+  const rate = (flag: keyof Values) => numberFlag(values, flag, { min: 0, max: 1, integer: false }, 0);
   const failCode = values['fail-code'] ?? 'InternalError';
   if (typeof failCode !== 'string' || !/^[A-Za-z]+(\.[A-Za-z0-9]+)*$/.test(failCode)) {
     throw new UsageError(`--fail-code expects an error code such as InternalError or FailedOperation.Busy, got "${String(failCode)}"`);
@@ -52,9 +68,9 @@ export function emulatorOptionsFromFlags(values: Values, env: Record<string, str
   };
   return {
     port: numberFlag(values, 'port', { min: 0, max: 65_535 }, 0),
-    host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+    host: values.host ?? '127.0.0.1',
     credentials: [credentialFrom(env)],
-    events: typeof values.events === 'string' ? readEvents(values.events) : [],
+    events: values.events === undefined ? [] : readEvents(values.events),
     faults: { '*': faults },
     seed: numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1 }, 1),
     handleTtlMs: numberFlag(values, 'handle-ttl-ms', { min: 1, max: 86_400_000 }, 30_000),
@@ -89,27 +105,14 @@ export const emulatorCommand = defineCommand({
   name: 'emulator',
   summary: 'serve a local VOD event queue (v3 and v2 APIs, faults, control API)',
   help,
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    events: { type: 'string' },
-    'latency-ms': { type: 'string' },
-    'fail-rate': { type: 'string' },
-    'fail-code': { type: 'string' },
-    'hang-rate': { type: 'string' },
-    'lost-confirm-rate': { type: 'string' },
-    seed: { type: 'string' },
-    'handle-ttl-ms': { type: 'string' },
-    'long-poll-ms': { type: 'string' },
-    'max-qps': { type: 'string' },
-    'empty-answer': { type: 'string' },
-  },
-  async run({ values }) {
-    const options = emulatorOptionsFromFlags(values, process.env);
+  options: flags,
+  async run({ values }, { env, stdout }) {
+    const options = emulatorOptionsFromFlags(values, env);
     const emulator = await startEmulator(options);
     const [credential] = emulator.credentials;
     const local = credential === LOCAL_CREDENTIAL;
-    console.log(
+    writeLine(
+      stdout,
       [
         `VOD emulator listening on ${emulator.url}`,
         `  v3 API      POST ${emulator.url}/   (VOD_ENDPOINT=${emulator.url})`,
@@ -123,7 +126,7 @@ export const emulatorCommand = defineCommand({
     );
     const signal = await untilStopped();
     await emulator.close();
-    console.log(`VOD emulator stopped (${signal}); final stats ${JSON.stringify(emulator.stats())}`);
+    writeLine(stdout, `VOD emulator stopped (${signal}); final stats ${JSON.stringify(emulator.stats())}`);
     return 0;
   },
 });

@@ -1,7 +1,7 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
 import type { FileReport } from '../../../lib/store/state-queries';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, UsageError, writeLine } from '../command';
 import { renderTable } from '../table';
 import { EVENT_COLUMNS } from './list';
 
@@ -62,13 +62,13 @@ the tasks that name it (vod_tasks), and every stored event about it, oldest firs
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
 vod-events process that has it open if there is one.`,
   options: { json: { type: 'boolean' } },
-  async run({ values, positionals }) {
+  async run({ values, positionals }, { env, stdout }) {
     const [fileId, ...extra] = positionals;
     if (!fileId || extra.length > 0) throw new UsageError(`file expects exactly one FileId, got ${positionals.length}`);
-    const runtime = localRuntime(loadConfig(process.env));
+    const runtime = localRuntime(loadConfig(env));
     try {
       const found = await (await runtime.store()).file(fileId);
-      console.log(values.json ? JSON.stringify(found, null, 2) : report(found, fileId));
+      writeLine(stdout, values.json ? JSON.stringify(found, null, 2) : report(found, fileId));
       return 0;
     } finally {
       await runtime.close();

@@ -1,7 +1,7 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
 import { Lifecycle, type FileState } from '../../../lib/state';
-import { defineCommand, numberFlag, UsageError } from '../command';
+import { defineCommand, numberFlag, UsageError, writeLine } from '../command';
 import { renderTable, type Column } from '../table';
 
 const LIMIT = { min: 1, max: 10_000 } as const;
@@ -60,15 +60,15 @@ vod-events process that has it open if there is one.`,
     limit: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values }) {
+  async run({ values }, { env, stdout }) {
     const status = statusFlag(values.status);
     const stuckForMs = durationFlag(values['stuck-for'], 'stuck-for');
     const limit = numberFlag(values, 'limit', LIMIT, DEFAULT_LIMIT);
-    const runtime = localRuntime(loadConfig(process.env));
+    const runtime = localRuntime(loadConfig(env));
     try {
       const files = await (await runtime.store()).listFiles({ status, stuckForMs, limit, now: new Date(runtime.clock.now()) });
-      if (values.json) console.log(JSON.stringify(files, null, 2));
-      else console.log(files.length === 0 ? 'No files found.' : renderTable(FILE_COLUMNS, files));
+      if (values.json) writeLine(stdout, JSON.stringify(files, null, 2));
+      else writeLine(stdout, files.length === 0 ? 'No files found.' : renderTable(FILE_COLUMNS, files));
       return 0;
     } finally {
       await runtime.close();

@@ -1,7 +1,7 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
 import type { StoredEvent } from '../../../lib/store/queries';
-import { defineCommand, numberFlag, UsageError } from '../command';
+import { defineCommand, numberFlag, UsageError, writeLine } from '../command';
 import { renderTable, type Column } from '../table';
 
 const LIMIT = { min: 1, max: 10_000 } as const;
@@ -65,18 +65,18 @@ vod-events process that has it open if there is one.`,
     limit: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values }) {
+  async run({ values }, { env, stdout }) {
     // Flags first: a typo should not wait for the store to open.
     const filter = {
       type: typeFlag(values.type),
       since: sinceFlag(values.since),
       limit: numberFlag(values, 'limit', LIMIT, DEFAULT_LIMIT),
     };
-    const runtime = localRuntime(loadConfig(process.env));
+    const runtime = localRuntime(loadConfig(env));
     try {
       const events = await (await runtime.store()).listEvents(filter);
-      if (values.json) console.log(JSON.stringify(events, null, 2));
-      else console.log(events.length === 0 ? 'No events found.' : renderTable(EVENT_COLUMNS, events));
+      if (values.json) writeLine(stdout, JSON.stringify(events, null, 2));
+      else writeLine(stdout, events.length === 0 ? 'No events found.' : renderTable(EVENT_COLUMNS, events));
       return 0;
     } finally {
       await runtime.close();

@@ -1,6 +1,6 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
-import { defineCommand } from '../command';
+import { defineCommand, writeLine } from '../command';
 
 export const rebuildStateCommand = defineCommand({
   name: 'rebuild-state',
@@ -19,11 +19,11 @@ other processes wait for the whole rebuild.
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
 vod-events process that has it open if there is one.`,
   options: {},
-  async run() {
-    const runtime = localRuntime(loadConfig(process.env));
+  async run(_args, { env, stdout }) {
+    const runtime = localRuntime(loadConfig(env));
     try {
       const { events, files, tasks } = await (await runtime.store()).rebuildState();
-      console.log(`Rebuilt from ${events} events: ${files} files in vod_files, ${tasks} tasks in vod_tasks.`);
+      writeLine(stdout, `Rebuilt from ${events} events: ${files} files in vod_files, ${tasks} tasks in vod_tasks.`);
       return 0;
     } finally {
       await runtime.close();

@@ -1,8 +1,7 @@
 import { loadConfig } from '../../../lib/config';
 import type { ReplaySelection } from '../../../lib/react/run-queries';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, UsageError, writeLine } from '../command';
 import { localRuntime } from '../local-runtime';
-import { processIo, writeLine } from './io';
 import { sinceFlag } from './list';
 import { handlerFlag, statusFlag } from './runs';
 
@@ -47,7 +46,7 @@ A run that is running now is never reset. Prints how many runs were reset.`,
     event: { type: 'string' },
     force: { type: 'boolean' },
   },
-  async run({ values }, io = processIo()) {
+  async run({ values }, io) {
     const handler = handlerFlag(values.handler);
     if (handler === undefined) throw new UsageError('--handler is required');
     const selection = selectionOf(values);

@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { replay, type ReplaySummary } from '../../../lib/callback/replay';
 import { loadConfig } from '../../../lib/config';
-import { defineCommand } from '../command';
+import { defineCommand, writeLine } from '../command';
 
 /** The file, or one line saying why it cannot be read (a directory, a missing file), never a stack. */
 async function openInput(file: string): Promise<FileHandle | string> {
@@ -51,25 +51,25 @@ export const replayCommand = defineCommand({
     'summary; exits 1 when the store failed, when no line held an event, or when lines were refused as unverified.',
   ].join('\n'),
   options: { 'accept-unverified': { type: 'boolean' } },
-  async run({ values, positionals }) {
+  async run({ values, positionals }, { env, stdin, stdout, stderr }) {
     if (positionals.length !== 1) {
-      console.error('vod-events replay: expects exactly one FILE (or "-" for stdin)');
+      writeLine(stderr, 'vod-events replay: expects exactly one FILE (or "-" for stdin)');
       return 2;
     }
     const file = positionals[0]!;
     const input = file === '-' ? undefined : await openInput(file);
     if (typeof input === 'string') {
-      console.error(`vod-events replay: ${input}`);
+      writeLine(stderr, `vod-events replay: ${input}`);
       return 2;
     }
-    const runtime = localRuntime(loadConfig(process.env));
+    const runtime = localRuntime(loadConfig(env));
     try {
       const store = await runtime.store();
-      const lines = input ? input.readLines() : createInterface({ input: process.stdin, crlfDelay: Infinity });
+      const lines = input ? input.readLines() : createInterface({ input: stdin, crlfDelay: Infinity });
       const summary = await replay(lines, { store, clock: runtime.clock, acceptUnverified: values['accept-unverified'] === true });
-      console.log(JSON.stringify(summary, null, 2));
+      writeLine(stdout, JSON.stringify(summary, null, 2));
       const { code, problem } = verdict(file, summary);
-      if (problem) console.error(`vod-events replay: ${problem}`);
+      if (problem) writeLine(stderr, `vod-events replay: ${problem}`);
       return code;
     } finally {
       await input?.close();

@@ -1,10 +1,9 @@
 import { loadConfig } from '../../../lib/config';
 import { RUN_STATUSES, type RunStatus } from '../../../lib/react/runs-store';
 import type { RunRow } from '../../../lib/react/run-queries';
-import { defineCommand, numberFlag, UsageError } from '../command';
+import { defineCommand, numberFlag, UsageError, writeLine } from '../command';
 import { localRuntime } from '../local-runtime';
 import { renderTable, type Column } from '../table';
-import { processIo, writeLine } from './io';
 import { sinceFlag } from './list';
 
 const LIMIT = { min: 1, max: 10_000 } as const;
@@ -51,7 +50,7 @@ its last error.
 
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).`,
   options: { handler: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
-  async run({ values }, io = processIo()) {
+  async run({ values }, io) {
     const filter = {
       handler: handlerFlag(values.handler),
       status: statusFlag(values.status),

@@ -1,6 +1,6 @@
 import { SAMPLE_CALLBACKS } from '../../dev/sample-events';
 import { signCallbackBody } from '../../emulator/pusher';
-import { defineCommand, numberFlag, UsageError } from '../command';
+import { defineCommand, numberFlag, UsageError, writeLine } from '../command';
 
 // VOD's default expiry of a signed callback: now + 10 minutes (ModifyEventConfig SignKey doc).
 const SIGN_TTL_SECONDS = 600;
@@ -56,19 +56,19 @@ export const sendTestCommand = defineCommand({
     '  --timeout-ms N   give up after N ms (default 5000, what VOD waits)',
   ].join('\n'),
   options: { url: { type: 'string' }, key: { type: 'string' }, 'timeout-ms': { type: 'string' } },
-  async run({ values }) {
+  async run({ values }, { env, stdout, stderr }) {
     const url = httpUrl(values.url);
     const timeoutMs = numberFlag(values, 'timeout-ms', { min: 1, max: 60_000 }, 5000);
-    const key = (typeof values.key === 'string' ? values.key : process.env.VOD_CALLBACK_SIGN_KEY?.split(',')[0])?.trim() || undefined;
+    const key = (values.key ?? env.VOD_CALLBACK_SIGN_KEY?.split(',')[0])?.trim() || undefined;
     let result: SendTestResult;
     try {
       result = await sendTestEvent(url, key, timeoutMs);
     } catch (error) {
-      console.error(`send-test: POST ${url} failed: ${(error as Error).message}`);
+      writeLine(stderr, `send-test: POST ${url} failed: ${(error as Error).message}`);
       return 1;
     }
-    console.log(`POST ${url} (${key ? 'signed' : 'unsigned'}): ${result.status} in ${result.latencyMs} ms`);
-    console.log(result.body);
+    writeLine(stdout, `POST ${url} (${key ? 'signed' : 'unsigned'}): ${result.status} in ${result.latencyMs} ms`);
+    writeLine(stdout, result.body);
     return result.status === 200 ? 0 : 1;
   },
 });

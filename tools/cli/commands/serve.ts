@@ -5,7 +5,7 @@ import { CALLBACK_STATEMENT_TIMEOUT_MS } from '../../../lib/callback/handle';
 import { loadConfig } from '../../../lib/config';
 import { startLocalGateway, type LocalGateway } from '../../local-gateway/server';
 import type { Runtime } from '../../../lib/runtime';
-import { defineCommand, numberFlag, untilStopped } from '../command';
+import { defineCommand, numberFlag, untilStopped, writeLine } from '../command';
 
 export const DEFAULT_SERVE_PORT = 9000;
 
@@ -34,14 +34,14 @@ export const serveCommand = defineCommand({
     '  --host H   address to listen on (default 127.0.0.1)',
   ].join('\n'),
   options: { port: { type: 'string' }, host: { type: 'string' } },
-  async run({ values }) {
+  async run({ values }, { env, stderr }) {
     const port = numberFlag(values, 'port', { min: 0, max: 65_535 }, DEFAULT_SERVE_PORT);
-    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-    const runtime = localRuntime(loadConfig(process.env), { statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS });
+    const host = values.host ?? '127.0.0.1';
+    const runtime = localRuntime(loadConfig(env), { statementTimeoutMs: CALLBACK_STATEMENT_TIMEOUT_MS });
     try {
       const gateway = await startCallbackServer(runtime, { port, host });
       const store = runtime.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${runtime.config.pgliteDir}`;
-      console.error(`vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
+      writeLine(stderr, `vod-events serve: POST ${gateway.url}  store: ${store}  (Ctrl-C stops)`);
       await untilStopped();
       await gateway.close();
       return 0;

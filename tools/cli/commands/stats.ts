@@ -1,7 +1,7 @@
 import { localRuntime } from '../local-runtime';
 import { loadConfig } from '../../../lib/config';
 import type { EventStats } from '../../../lib/store/queries';
-import { defineCommand } from '../command';
+import { defineCommand, writeLine } from '../command';
 import { renderTable } from '../table';
 import type { RunStats } from '../../../lib/react/run-queries';
 
@@ -46,13 +46,13 @@ then the handler runs by state and the age of the oldest run not yet succeeded o
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite), through the
 vod-events process that has it open if there is one.`,
   options: { json: { type: 'boolean' } },
-  async run({ values }) {
-    const runtime = localRuntime(loadConfig(process.env));
+  async run({ values }, { env, stdout }) {
+    const runtime = localRuntime(loadConfig(env));
     try {
       const store = await runtime.store();
       const stats = await store.stats();
       const runs = await store.runs.stats(new Date(runtime.clock.now()));
-      console.log(values.json ? JSON.stringify({ ...stats, runs }, null, 2) : `${report(stats)}\n\n${runsReport(runs)}`);
+      writeLine(stdout, values.json ? JSON.stringify({ ...stats, runs }, null, 2) : `${report(stats)}\n\n${runsReport(runs)}`);
       return 0;
     } finally {
       await runtime.close();

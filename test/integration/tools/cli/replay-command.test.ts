@@ -1,24 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../../tools/cli/main';
+import { captureIo } from '../../../helpers/cli-io';
 
 // Issue 12, item 7 (replay part): clean one-line errors, and no silent success on a file of nothing.
 const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => vi.unstubAllEnvs());
 
+/** Runs the CLI on an in-memory embedded store. */
 async function run(...argv: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(argv);
-    return { code, err: error.mock.calls.map((call) => call.join(' ')).join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { io, err } = captureIo({ PGLITE_DIR: 'memory://' });
+  const code = await main(argv, io);
+  return { code, err: err() };
 }
 
 describe('vod-events replay', () => {
@@ -29,8 +24,6 @@ describe('vod-events replay', () => {
   });
 
   it('exits non-zero when a non-empty file holds no line it recognises', async () => {
-    vi.stubEnv('PGLITE_DIR', 'memory://');
-    vi.stubEnv('DATABASE_URL', '');
     const file = join(dir, 'nothing.log');
     writeFileSync(file, 'START RequestId: 1\nsome,csv,row\n{"level":"info","message":"callback stored"}\n');
     const { code, err } = await run('replay', file);

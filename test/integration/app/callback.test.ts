@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallbackHandler, callbackHandlerFromEnv } from '../../../lib/app/callback';
 import type { ScfApiGatewayEvent } from '../../../lib/callback/gateway-event';
 import { loadConfig } from '../../../lib/config';
-import { createRuntime } from '../../../lib/runtime';
+import { createRuntime, type Runtime } from '../../../lib/runtime';
 import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
@@ -18,11 +18,17 @@ const post = (body: string, changes: ScfApiGatewayEvent = {}): ScfApiGatewayEven
 });
 
 describe('createCallbackHandler', () => {
-  const log = captureLog();
+  // Each test its own log and in-memory store, so no test sees another's rows or log lines.
+  let log: ReturnType<typeof captureLog>;
+  let runtime: Runtime;
   let sql: SqlClient | undefined;
-  const runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: async (dir) => (sql = await openPglite(dir)) });
-  const handler = createCallbackHandler(runtime);
-  afterAll(() => runtime.close());
+  let handler: ReturnType<typeof createCallbackHandler>;
+  beforeEach(() => {
+    log = captureLog();
+    runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: async (dir) => (sql = await openPglite(dir)) });
+    handler = createCallbackHandler(runtime);
+  });
+  afterEach(() => runtime.close());
 
   it('answers an API-gateway event with an integration response', async () => {
     const result = await handler(post(JSON.stringify(seeds.pullComplete003Callback)), { request_id: 'r1' });
@@ -68,9 +74,13 @@ describe('createCallbackHandler', () => {
 });
 
 describe('callbackHandlerFromEnv with a bad configuration', () => {
-  const log = captureLog();
-  // No DATABASE_URL: refused on SCF, where the embedded store would lose data.
-  const handler = callbackHandlerFromEnv({ VOD_MAX_QPS: 'lots' }, log);
+  let log: ReturnType<typeof captureLog>;
+  let handler: ReturnType<typeof callbackHandlerFromEnv>;
+  beforeEach(() => {
+    log = captureLog();
+    // No DATABASE_URL: refused on SCF, where the embedded store would lose data.
+    handler = callbackHandlerFromEnv({ VOD_MAX_QPS: 'lots' }, log);
+  });
 
   it('logs the configuration error once, naming the variables', () => {
     expect(log.entries()).toEqual([
@@ -92,10 +102,9 @@ describe('callbackHandlerFromEnv with a bad configuration', () => {
   });
 
   it('still answers bad input with a 4xx, without a dead letter', async () => {
-    const before = log.deadLetters().length;
     expect((await handler(post('not json'))).statusCode).toBe(400);
     expect((await handler(post('{}', { httpMethod: 'GET' }))).statusCode).toBe(405);
-    expect(log.deadLetters().length).toBe(before);
+    expect(log.deadLetters()).toEqual([]);
   });
 
   it('names DATABASE_URL when only it is missing', async () => {

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../../tools/cli/main';
 import { normalize } from '../../../../lib/events/normalize';
 import { openEventStore, type StoreLocation } from '../../../../lib/store/open-store';
+import { captureIo } from '../../../helpers/cli-io';
 import { createDatabase } from '../../../helpers/postgres-server';
 import { httpForm, pulledForm, v3Examples } from '../../../helpers/v3-event-factory';
 import { openPglite } from '../../../../tools/embedded-store/pglite-client';
@@ -22,21 +23,15 @@ async function seed(location: StoreLocation) {
   await store.close();
 }
 
-/** Runs the CLI and returns its exit code and what it printed to stdout and stderr. */
-async function run(...argv: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  const text = (spy: typeof log) => spy.mock.calls.map((call) => call.join(' ')).join('\n');
-  try {
-    const code = await main(argv);
-    return { code, out: text(log), err: text(error) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+/** Runs the CLI with `env` and returns its exit code and what it printed to stdout and stderr. */
+async function runWith(env: Record<string, string>, ...argv: string[]) {
+  const { io, out, err } = captureIo(env);
+  const code = await main(argv, io);
+  return { code, out: out(), err: err() };
 }
 
-afterEach(() => vi.unstubAllEnvs());
+/** A store that does not answer: flags must be checked before it is opened. */
+const NO_STORE = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
 
 describe('list and stats on the embedded store', () => {
   let dir: string;
@@ -46,11 +41,7 @@ describe('list and stats on the embedded store', () => {
     await seed({ databaseUrl: undefined, pgliteDir: dir, openEmbedded: openPglite });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  beforeEach(() => {
-    vi.stubEnv('DATABASE_URL', undefined);
-    vi.stubEnv('PGLITE_DIR', dir);
-  });
+  const run = (...argv: string[]) => runWith({ PGLITE_DIR: dir }, ...argv);
 
   it('list prints a table of events, newest first', async () => {
     const { code, out } = await run('list');
@@ -139,8 +130,7 @@ describe('list and stats flags', () => {
     [['--colour'], "Unknown option '--colour'"],
   ])('list %j is a usage error', async (flags, message) => {
     // No store is configured: a usage error must come before any attempt to open one.
-    vi.stubEnv('DATABASE_URL', 'postgres://nobody@127.0.0.1:1/none');
-    const { code, err } = await run('list', ...flags);
+    const { code, err } = await runWith(NO_STORE, 'list', ...flags);
 
     expect(code).toBe(2);
     expect(err).toMatch(/^vod-events list: /);
@@ -149,7 +139,7 @@ describe('list and stats flags', () => {
   });
 
   it.each(['list', 'stats'])('%s --help describes the command', async (name) => {
-    const { code, out } = await run(name, '--help');
+    const { code, out } = await runWith(NO_STORE, name, '--help');
 
     expect(code).toBe(0);
     expect(out).toMatch(new RegExp(`^Usage: vod-events ${name} `));
@@ -157,8 +147,7 @@ describe('list and stats flags', () => {
   });
 
   it('an unreachable store is one clear line and exit code 1', async () => {
-    vi.stubEnv('DATABASE_URL', 'postgres://nobody@127.0.0.1:1/none');
-    const { code, err } = await run('stats');
+    const { code, err } = await runWith(NO_STORE, 'stats');
 
     expect(code).toBe(1);
     expect(err).toMatch(/^vod-events stats: .*the store is unavailable/);
@@ -169,9 +158,8 @@ describe('list on PostgreSQL from DATABASE_URL', () => {
   it('reads the same rows', async () => {
     const url = await createDatabase(inject('postgresUrl'));
     await seed({ databaseUrl: url, pgliteDir: 'unused' });
-    vi.stubEnv('DATABASE_URL', url);
 
-    const { code, out } = await run('list', '--json');
+    const { code, out } = await runWith({ DATABASE_URL: url }, 'list', '--json');
 
     expect(code).toBe(0);
     expect(JSON.parse(out).map((event: { eventType: string }) => event.eventType)).toEqual([

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '../../..');
 
 describe.each(['callback', 'pull-events'])('the %s function bundle', (name) => {
   it('contains no module of tools/ and no embedded PGlite', async () => {

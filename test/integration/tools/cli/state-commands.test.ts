@@ -1,34 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../../tools/cli/main';
 import { openEventStore } from '../../../../lib/store/open-store';
 import { openPglite } from '../../../../tools/embedded-store/pglite-client';
-import { uploadEvent, procedureEvent, delivered } from '../../state/histories';
+import { captureIo } from '../../../helpers/cli-io';
+import { uploadEvent, procedureEvent, delivered } from '../../../unit/state/histories';
 
 const FILE = '5285890784200000001';
 const STUCK = '5285890784200000002';
 
-/** Runs the CLI and returns its exit code and what it printed. */
+let dir: string;
+
+/** Runs the CLI on the test's embedded store and returns its exit code and what it printed. */
 async function run(...argv: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  const text = (spy: typeof log) => spy.mock.calls.map((call) => call.join(' ')).join('\n');
-  try {
-    const code = await main(argv);
-    return { code, out: text(log), err: text(error) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { io, out, err } = captureIo({ PGLITE_DIR: dir });
+  const code = await main(argv, io);
+  return { code, out: out(), err: err() };
 }
 
-afterEach(() => vi.unstubAllEnvs());
-
 describe('files, file and rebuild-state on the embedded store', () => {
-  let dir: string;
-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vod-events-state-'));
     const store = await openEventStore({ databaseUrl: undefined, pgliteDir: dir, openEmbedded: openPglite });
@@ -38,11 +30,6 @@ describe('files, file and rebuild-state on the embedded store', () => {
     await store.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  beforeEach(() => {
-    vi.stubEnv('DATABASE_URL', undefined);
-    vi.stubEnv('PGLITE_DIR', dir);
-  });
 
   it('files lists the merged state; --status and --stuck-for filter it', async () => {
     const all = await run('files', '--json');

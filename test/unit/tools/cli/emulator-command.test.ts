@@ -1,19 +1,18 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emulatorOptionsFromFlags } from '../../../../tools/cli/commands/emulator';
 import { main } from '../../../../tools/cli/main';
 import { ConfigError } from '../../../../lib/errors';
 import { LOCAL_CREDENTIAL } from '../../../../tools/emulator';
-
-afterEach(() => vi.restoreAllMocks());
+import { captureIo } from '../../../helpers/cli-io';
 
 describe('Command: emulator', () => {
   it('documents every flag in --help', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { io, out } = captureIo();
 
-    const code = await main(['emulator', '--help']);
+    const code = await main(['emulator', '--help'], io);
 
     expect(code).toBe(0);
-    const help = String(log.mock.calls[0]?.[0]);
+    const help = out();
     for (const flag of ['--port', '--host', '--events', '--latency-ms', '--fail-rate', '--fail-code', '--hang-rate', '--lost-confirm-rate', '--seed', '--handle-ttl-ms', '--long-poll-ms', '--max-qps', '--empty-answer']) {
       expect(help).toContain(flag);
     }
@@ -62,12 +61,12 @@ describe('Command: emulator', () => {
   });
 
   it('prints the usage error and help, exiting 2, for an unknown flag', async () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { io, err } = captureIo();
 
-    const code = await main(['emulator', '--port', '0', '--fail-ratio', '1']);
+    const code = await main(['emulator', '--port', '0', '--fail-ratio', '1'], io);
 
     expect(code).toBe(2);
-    expect(String(error.mock.calls[0]?.[0])).toMatch(/^vod-events emulator: Unknown option '--fail-ratio'/);
+    expect(err()).toMatch(/^vod-events emulator: Unknown option '--fail-ratio'/);
   });
 });
 
