@@ -28,11 +28,28 @@ const signedIfKeyed = (content) => {
 };
 
 /** The API-gateway event of a POST of `body`. @param {string} body */
-const post = (body) => ({ httpMethod: 'POST', path: '/vod/callback', headers: { 'Content-Type': 'application/json' }, body, isBase64Encoded: false });
+const post = (body) => ({
+  httpMethod: 'POST',
+  path: '/vod/callback',
+  headers: { 'Content-Type': 'application/json' },
+  body,
+  isBase64Encoded: false,
+});
 
 /** The seed 003 callback, made a new event, about a new file and task (as a new upload is), by its ids. */
 const eventFor = (/** @type {number | string} */ i) =>
-  post(JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `bench-${process.pid}-${i}`, TaskId: `bench-${process.pid}-${i}-Pull` } })));
+  post(
+    JSON.stringify(
+      signedIfKeyed({
+        ...template,
+        PullCompleteEvent: {
+          ...template.PullCompleteEvent,
+          FileId: `bench-${process.pid}-${i}`,
+          TaskId: `bench-${process.pid}-${i}-Pull`,
+        },
+      }),
+    ),
+  );
 
 const ms = (/** @type {bigint} */ from) => Number(process.hrtime.bigint() - from) / 1e6;
 
@@ -79,7 +96,13 @@ if (mode === 'memory') {
   const baselineMb = process.resourceUsage().maxRSS / 1024;
   /** A body of exactly `maxBytes`: `fill(n)` makes n bytes of filler JSON inside a valid event. */
   const bodyOf = (/** @type {string} */ i, /** @type {(n: number) => string} */ fill) => {
-    const base = JSON.stringify(signedIfKeyed({ ...template, PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `mem-${process.pid}-${i}` }, Filler: '@' }));
+    const base = JSON.stringify(
+      signedIfKeyed({
+        ...template,
+        PullCompleteEvent: { ...template.PullCompleteEvent, FileId: `mem-${process.pid}-${i}` },
+        Filler: '@',
+      }),
+    );
     return base.replace('"@"', fill(maxBytes - Buffer.byteLength(base) + 3));
   };
   // One long string (a big message), and the densest structure: many small objects.
@@ -97,7 +120,8 @@ if (mode === 'memory') {
   for (const [shape, fill] of Object.entries(shapes)) {
     for (let i = 0; i < 3; i++) {
       const body = bodyOf(`${shape}-${i}`, fill);
-      if (Buffer.byteLength(body) !== maxBytes) throw new Error(`memory probe: built ${Buffer.byteLength(body)} bytes, wanted ${maxBytes}`);
+      if (Buffer.byteLength(body) !== maxBytes)
+        throw new Error(`memory probe: built ${Buffer.byteLength(body)} bytes, wanted ${maxBytes}`);
       if ((await main_handler(post(body), {})).statusCode !== 200) failures++;
     }
     peaks[shape] = process.resourceUsage().maxRSS / 1024;

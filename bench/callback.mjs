@@ -26,7 +26,9 @@ async function startDatabases() {
 }
 
 /** The memory the callback function is deployed with (serverless.yml); the peak must leave half of it free. */
-const DEPLOYED_MB = Number(/callback:[\s\S]*?memorySize: (\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1]);
+const DEPLOYED_MB = Number(
+  /callback:[\s\S]*?memorySize: (\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1],
+);
 
 /**
  * @param {string} mode
@@ -54,9 +56,27 @@ const fixed = (/** @type {number} */ value) => value.toFixed(2);
  * @param {{ handler: Latency, baseline: Latency }} run
  */
 const warmRows = (label, { handler, baseline }) => [
-  { benchmark: `bare INSERT round trip, same driver (baseline${label})`, value: `p50 ${fixed(baseline.p50)} ms, p99 ${fixed(baseline.p99)} ms`, ratio: '1.00', target: '', met: '' },
-  { benchmark: `callback warm handler p50${label}`, value: `${fixed(handler.p50)} ms`, ratio: fixed(handler.p50 / baseline.p50), target: '', met: '' },
-  { benchmark: `callback warm handler p99${label}`, value: `${fixed(handler.p99)} ms`, ratio: fixed(handler.p99 / baseline.p99), target: '≤ 5 ms', met: handler.p99 <= 5 ? 'yes' : 'NO' },
+  {
+    benchmark: `bare INSERT round trip, same driver (baseline${label})`,
+    value: `p50 ${fixed(baseline.p50)} ms, p99 ${fixed(baseline.p99)} ms`,
+    ratio: '1.00',
+    target: '',
+    met: '',
+  },
+  {
+    benchmark: `callback warm handler p50${label}`,
+    value: `${fixed(handler.p50)} ms`,
+    ratio: fixed(handler.p50 / baseline.p50),
+    target: '',
+    met: '',
+  },
+  {
+    benchmark: `callback warm handler p99${label}`,
+    value: `${fixed(handler.p99)} ms`,
+    ratio: fixed(handler.p99 / baseline.p99),
+    target: '≤ 5 ms',
+    met: handler.p99 <= 5 ? 'yes' : 'NO',
+  },
 ];
 
 /** Measures dist/callback/index.js as built: run `scripts/build.mjs` first (bench/run.mjs does). */
@@ -83,20 +103,47 @@ export async function callbackBench() {
   } finally {
     await pg.stop();
   }
-  if (cold.some((run) => run.status !== 200) || durable.failures + durableOff.failures + noFlush.failures + paired.failures + memory.failures > 0) {
+  if (
+    cold.some((run) => run.status !== 200) ||
+    durable.failures + durableOff.failures + noFlush.failures + paired.failures + memory.failures > 0
+  ) {
     throw new Error('callback bench: some requests were not stored');
   }
   const requireMs = median(cold.map((run) => run.requireMs));
   const firstMs = median(cold.map((run) => run.firstRequestMs));
   return [
-    { benchmark: 'callback bundle size', value: `${kb.toFixed(0)} KB`, ratio: '', target: '≤ 300 KB', met: kb <= 300 ? 'yes' : 'NO' },
-    { benchmark: 'callback cold: require of the bundle', value: `${fixed(requireMs)} ms`, ratio: '', target: '≤ 40 ms', met: requireMs <= 40 ? 'yes' : 'NO' },
-    { benchmark: 'callback cold: first request (connect + create table + store)', value: `${fixed(firstMs)} ms`, ratio: '', target: '', met: '' },
+    {
+      benchmark: 'callback bundle size',
+      value: `${kb.toFixed(0)} KB`,
+      ratio: '',
+      target: '≤ 300 KB',
+      met: kb <= 300 ? 'yes' : 'NO',
+    },
+    {
+      benchmark: 'callback cold: require of the bundle',
+      value: `${fixed(requireMs)} ms`,
+      ratio: '',
+      target: '≤ 40 ms',
+      met: requireMs <= 40 ? 'yes' : 'NO',
+    },
+    {
+      benchmark: 'callback cold: first request (connect + create table + store)',
+      value: `${fixed(firstMs)} ms`,
+      ratio: '',
+      target: '',
+      met: '',
+    },
     ...warmRows(', state projection on', durable),
     ...warmRows(', state projection off (same run)', durableOff),
     ...warmRows(', synchronous_commit=off', noFlush),
     ...warmRows(', signed: Sign/T pair check', paired),
-    { benchmark: 'callback RSS after 20 small requests', value: `${memory.baselineMb.toFixed(0)} MB`, ratio: '', target: '', met: '' },
+    {
+      benchmark: 'callback RSS after 20 small requests',
+      value: `${memory.baselineMb.toFixed(0)} MB`,
+      ratio: '',
+      target: '',
+      met: '',
+    },
     {
       benchmark: `callback peak RSS at the max body (${memory.maxBytes} B; long string / dense objects)`,
       value: `${memory.peaks.string.toFixed(0)} / ${memory.peaks.objects.toFixed(0)} MB`,

@@ -15,7 +15,12 @@ import { createRuntime } from '../lib/runtime';
 import { createVodQueueClient } from '../lib/vod/create-client';
 import { tokenBucket } from '../lib/vod/rate-limiter';
 
-const [startAt, ticks, timeoutMs, variant] = [Number(process.argv[2]), JSON.parse(process.argv[3]!) as number[], Number(process.argv[4]), process.argv[5]];
+const [startAt, ticks, timeoutMs, variant] = [
+  Number(process.argv[2]),
+  JSON.parse(process.argv[3]!) as number[],
+  Number(process.argv[4]),
+  process.argv[5],
+];
 const runtime = createRuntime(loadConfig(process.env), { log: silentLogger });
 const { config, clock } = runtime;
 await runtime.store();
@@ -34,7 +39,13 @@ const limiters = { pull: tokenBucket(config.maxQps, clock), confirm: tokenBucket
 async function everyLoop(endsAt: number) {
   return drain(
     { vod: createVodQueueClient(config, clock), store: await runtime.store(), clock, log: silentLogger, limiters },
-    { mode: 'follow', concurrency: config.drainConcurrency, idleLoops: config.drainConcurrency, maxBatches: config.drainMaxBatches, budgetMs: drainBudgetMs(config.drainBudgetMs, endsAt - clock.now()) },
+    {
+      mode: 'follow',
+      concurrency: config.drainConcurrency,
+      idleLoops: config.drainConcurrency,
+      maxBatches: config.drainMaxBatches,
+      budgetMs: drainBudgetMs(config.drainBudgetMs, endsAt - clock.now()),
+    },
   );
 }
 
@@ -45,9 +56,18 @@ const invocations = await Promise.all(
     const startedAt = Date.now();
     const endsAt = startedAt + timeoutMs;
     const result = await invocation.run(calls, () =>
-      variant === 'every-loop' ? everyLoop(endsAt) : handle({ Type: 'Timer', TriggerName: 'bench' }, { getRemainingTimeInMillis: () => endsAt - Date.now() }),
+      variant === 'every-loop'
+        ? everyLoop(endsAt)
+        : handle({ Type: 'Timer', TriggerName: 'bench' }, { getRemainingTimeInMillis: () => endsAt - Date.now() }),
     );
-    return { tick, durationMs: Date.now() - startedAt, calls, pulled: result.pulled, confirmed: result.confirmed, stopReason: result.stopReason };
+    return {
+      tick,
+      durationMs: Date.now() - startedAt,
+      calls,
+      pulled: result.pulled,
+      confirmed: result.confirmed,
+      stopReason: result.stopReason,
+    };
   }),
 );
 await runtime.close();

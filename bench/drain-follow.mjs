@@ -30,16 +30,43 @@ const TIMEOUT_MS = 72_000;
 const BILLED_MB = 128;
 const ARRIVALS_PER_S = 2;
 const LOAD_END_S = 110;
-const BURSTS = [{ atS: 25, events: 100 }, { atS: 85, events: 100 }];
+const BURSTS = [
+  { atS: 25, events: 100 },
+  { atS: 85, events: 100 },
+];
 const QUIET_DRAIN_TICK_S = 140;
 const SEED = 16;
 
 /** @type {Record<string, ModeSetup>} */
 const MODES = {
-  drain: { subAppId: 1601, env: { DRAIN_MODE: 'drain' }, variant: 'handler', ticks: [0, 60, 120, QUIET_DRAIN_TICK_S].map((s) => s * 1000), quietTickS: QUIET_DRAIN_TICK_S, quietEventS: QUIET_DRAIN_TICK_S - 5, load: true },
-  follow: { subAppId: 1602, env: { DRAIN_MODE: 'follow' }, variant: 'handler', ticks: [0, 60, 120].map((s) => s * 1000), quietTickS: 120, quietEventS: 125, load: true },
+  drain: {
+    subAppId: 1601,
+    env: { DRAIN_MODE: 'drain' },
+    variant: 'handler',
+    ticks: [0, 60, 120, QUIET_DRAIN_TICK_S].map((s) => s * 1000),
+    quietTickS: QUIET_DRAIN_TICK_S,
+    quietEventS: QUIET_DRAIN_TICK_S - 5,
+    load: true,
+  },
+  follow: {
+    subAppId: 1602,
+    env: { DRAIN_MODE: 'follow' },
+    variant: 'handler',
+    ticks: [0, 60, 120].map((s) => s * 1000),
+    quietTickS: 120,
+    quietEventS: 125,
+    load: true,
+  },
   // Follow mode with every loop polling while idle: what resting saves. Quiet minute only.
-  followEveryLoop: { subAppId: 1603, env: { DRAIN_MODE: 'follow' }, variant: 'every-loop', ticks: [120_000], quietTickS: 120, quietEventS: 125, load: false },
+  followEveryLoop: {
+    subAppId: 1603,
+    env: { DRAIN_MODE: 'follow' },
+    variant: 'every-loop',
+    ticks: [120_000],
+    quietTickS: 120,
+    quietEventS: 125,
+    load: false,
+  },
 };
 
 /** Deterministic uniform [0, 1) (mulberry32). @param {number} seed */
@@ -58,7 +85,7 @@ function schedule() {
   const next = random(SEED);
   /** @type {{ at: number, count: number }[]} */
   const arrivals = [];
-  for (let at = 1000; ; ) {
+  for (let at = 1000; ;) {
     at += (-Math.log(1 - next()) / ARRIVALS_PER_S) * 1000;
     if (at >= LOAD_END_S * 1000) break;
     arrivals.push({ at, count: 1 });
@@ -85,10 +112,21 @@ export async function drainFollowBenchmark() {
     const workers = Object.fromEntries(
       Object.entries(MODES).map(([mode, setup]) => [
         mode,
-        promisify(execFile)(process.execPath, [worker, String(startAt), JSON.stringify(setup.ticks), String(TIMEOUT_MS), setup.variant], {
-          env: { ...process.env, ...EMULATOR_CREDENTIALS, ...setup.env, DATABASE_URL: databases[mode], VOD_ENDPOINT: emulator.url, VOD_SUBAPP_ID: String(setup.subAppId) },
-          maxBuffer: 1 << 20,
-        }).then(({ stdout }) => /** @type {{ invocations: Invocation[], maxRssMb: number }} */ (JSON.parse(stdout))),
+        promisify(execFile)(
+          process.execPath,
+          [worker, String(startAt), JSON.stringify(setup.ticks), String(TIMEOUT_MS), setup.variant],
+          {
+            env: {
+              ...process.env,
+              ...EMULATOR_CREDENTIALS,
+              ...setup.env,
+              DATABASE_URL: databases[mode],
+              VOD_ENDPOINT: emulator.url,
+              VOD_SUBAPP_ID: String(setup.subAppId),
+            },
+            maxBuffer: 1 << 20,
+          },
+        ).then(({ stdout }) => /** @type {{ invocations: Invocation[], maxRssMb: number }} */ (JSON.parse(stdout))),
       ]),
     );
     /** @type {Record<string, number[]>} */
@@ -109,7 +147,10 @@ export async function drainFollowBenchmark() {
     const quiet = events.slice(seq);
     for (const atS of [...new Set(Object.values(MODES).map((setup) => setup.quietEventS))].sort((a, b) => a - b)) {
       await new Promise((resolve) => setTimeout(resolve, startAt + atS * 1000 - Date.now()));
-      await feed(quiet, Object.keys(MODES).filter((mode) => MODES[mode]?.quietEventS === atS));
+      await feed(
+        quiet,
+        Object.keys(MODES).filter((mode) => MODES[mode]?.quietEventS === atS),
+      );
     }
 
     const rows = [];
@@ -118,14 +159,18 @@ export async function drainFollowBenchmark() {
     for (const [mode, setup] of Object.entries(MODES)) {
       const run = await /** @type {Promise<{ invocations: Invocation[], maxRssMb: number }>} */ (workers[mode]);
       const sql = postgres(/** @type {string} */ (databases[mode]), { max: 1, onnotice: () => {} });
-      const stored = await sql`SELECT (payload->>'BenchSeq')::int AS seq, extract(epoch FROM first_received_at) * 1000 AS at FROM vod_events`;
+      const stored =
+        await sql`SELECT (payload->>'BenchSeq')::int AS seq, extract(epoch FROM first_received_at) * 1000 AS at FROM vod_events`;
       await sql.end();
-      if (stored.length !== (setup.load ? total : 1)) throw new Error(`${mode} stored ${stored.length} events, expected ${setup.load ? total : 1}`);
+      if (stored.length !== (setup.load ? total : 1))
+        throw new Error(`${mode} stored ${stored.length} events, expected ${setup.load ? total : 1}`);
       const quiet = run.invocations.find((one) => one.tick === setup.quietTickS * 1000);
       if (!quiet) throw new Error(`${mode}: no invocation at its quiet tick`);
       const quietCalls = Object.values(quiet.calls).reduce((sum, n) => sum + n, 0);
       measured[mode] = {
-        latencies: setup.load ? stored.map((row) => Number(row.at) - (enqueuedAt[mode]?.[row.seq] ?? NaN)).sort((a, b) => a - b) : [],
+        latencies: setup.load
+          ? stored.map((row) => Number(row.at) - (enqueuedAt[mode]?.[row.seq] ?? NaN)).sort((a, b) => a - b)
+          : [],
         gbSecondsPerHour: (60 * quiet.durationMs * BILLED_MB) / 1024 / 1000,
         callsPerHour: 60 * quietCalls,
         quiet,

@@ -19,7 +19,10 @@ async function naive(runtime: ReturnType<typeof createRuntime>) {
       await store.upsert([normalize(event.content, { source: 'pull', api: vod.api })], new Date());
       stored++;
     }
-    await vod.confirm(events.map((event) => event.handle), signal);
+    await vod.confirm(
+      events.map((event) => event.handle),
+      signal,
+    );
   }
 }
 
@@ -27,8 +30,7 @@ const mode = process.argv[2];
 const runtime = createRuntime(loadConfig(process.env), { log: silentLogger });
 await runtime.store();
 const started = performance.now();
-const stored =
-  mode === 'naive' ? await naive(runtime) : (await createPullEventsHandler(runtime)({})).inserted;
+const stored = mode === 'naive' ? await naive(runtime) : (await createPullEventsHandler(runtime)({})).inserted;
 const elapsedMs = performance.now() - started;
 await runtime.close();
 process.stdout.write(JSON.stringify({ stored, elapsedMs, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

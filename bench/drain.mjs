@@ -17,7 +17,9 @@ const EMULATOR_FLAGS = ['--latency-ms', '20', '--max-qps', '100', '--long-poll-m
 
 /** @param {number} count @param {number} seed */
 export async function generateEvents(count, seed) {
-  const { v3EventBatch } = /** @type {typeof import('../test/helpers/v3-event-factory')} */ (await importTs('events', "export { v3EventBatch } from './test/helpers/v3-event-factory';"));
+  const { v3EventBatch } = /** @type {typeof import('../test/helpers/v3-event-factory')} */ (
+    await importTs('events', "export { v3EventBatch } from './test/helpers/v3-event-factory';")
+  );
   return v3EventBatch(count, seed);
 }
 
@@ -45,7 +47,12 @@ function padded(events, bytes) {
  * @returns {{ stored: number, elapsedMs: number, maxRssMb: number }}
  */
 function runWorker(worker, mode, env) {
-  const output = execFileSync(process.execPath, [worker, mode], { env: { ...process.env, ...EMULATOR_CREDENTIALS, ...env }, cwd: process.cwd(), encoding: 'utf8', maxBuffer: 1 << 20 });
+  const output = execFileSync(process.execPath, [worker, mode], {
+    env: { ...process.env, ...EMULATOR_CREDENTIALS, ...env },
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(output);
 }
 
@@ -58,7 +65,13 @@ export async function drainBenchmark() {
     const measure = async (mode, count, seed, eventBytes, env = {}) => {
       const events = await generateEvents(count, seed);
       await emulator.enqueue(eventBytes ? padded(events, eventBytes) : events);
-      const run = runWorker(worker, mode, { DATABASE_URL: await pg.database(mode), VOD_ENDPOINT: emulator.url, DRAIN_MAX_BATCHES: '100000', DRAIN_BUDGET_MS: '600000', ...env });
+      const run = runWorker(worker, mode, {
+        DATABASE_URL: await pg.database(mode),
+        VOD_ENDPOINT: emulator.url,
+        DRAIN_MAX_BATCHES: '100000',
+        DRAIN_BUDGET_MS: '600000',
+        ...env,
+      });
       if (run.stored !== count) throw new Error(`${mode} stored ${run.stored} of ${count} events`);
       return { ...run, eventsPerSecond: (count / run.elapsedMs) * 1000 };
     };
@@ -70,11 +83,41 @@ export async function drainBenchmark() {
     const big = await measure('drain', LARGE_EVENTS, 4, LARGE_EVENT_BYTES);
     const ratio = drained.eventsPerSecond / naive.eventsPerSecond;
     return [
-      { benchmark: `drain ${EVENTS} events (4 loops, 90 QPS)`, value: `${drained.eventsPerSecond.toFixed(0)} events/s`, ratio: ratio.toFixed(2), target: '≥ 1300 events/s, ≥ 3.5× naive', met: drained.eventsPerSecond >= 1300 && ratio >= 3.5 ? 'yes' : 'NO' },
-      { benchmark: `drain ${EVENTS} events, state projection off (same run)`, value: `${drainedOff.eventsPerSecond.toFixed(0)} events/s`, ratio: (drainedOff.eventsPerSecond / naive.eventsPerSecond).toFixed(2), target: '', met: '' },
-      { benchmark: `naive loop ${EVENTS} events (baseline)`, value: `${naive.eventsPerSecond.toFixed(0)} events/s`, ratio: '1.00', target: '', met: '' },
-      { benchmark: `drain peak RSS, ${RSS_EVENTS} events`, value: `${large.maxRssMb.toFixed(0)} MB (${large.eventsPerSecond.toFixed(0)} events/s)`, ratio: '', target: '≤ 150 MB', met: large.maxRssMb <= 150 ? 'yes' : 'NO' },
-      { benchmark: `peak RSS with ${LARGE_EVENTS} × ${LARGE_EVENT_BYTES / 1024} KB events at default concurrency`, value: `${big.maxRssMb.toFixed(0)} MB`, ratio: '', target: '≤ 200 MB', met: big.maxRssMb <= 200 ? 'yes' : 'NO' },
+      {
+        benchmark: `drain ${EVENTS} events (4 loops, 90 QPS)`,
+        value: `${drained.eventsPerSecond.toFixed(0)} events/s`,
+        ratio: ratio.toFixed(2),
+        target: '≥ 1300 events/s, ≥ 3.5× naive',
+        met: drained.eventsPerSecond >= 1300 && ratio >= 3.5 ? 'yes' : 'NO',
+      },
+      {
+        benchmark: `drain ${EVENTS} events, state projection off (same run)`,
+        value: `${drainedOff.eventsPerSecond.toFixed(0)} events/s`,
+        ratio: (drainedOff.eventsPerSecond / naive.eventsPerSecond).toFixed(2),
+        target: '',
+        met: '',
+      },
+      {
+        benchmark: `naive loop ${EVENTS} events (baseline)`,
+        value: `${naive.eventsPerSecond.toFixed(0)} events/s`,
+        ratio: '1.00',
+        target: '',
+        met: '',
+      },
+      {
+        benchmark: `drain peak RSS, ${RSS_EVENTS} events`,
+        value: `${large.maxRssMb.toFixed(0)} MB (${large.eventsPerSecond.toFixed(0)} events/s)`,
+        ratio: '',
+        target: '≤ 150 MB',
+        met: large.maxRssMb <= 150 ? 'yes' : 'NO',
+      },
+      {
+        benchmark: `peak RSS with ${LARGE_EVENTS} × ${LARGE_EVENT_BYTES / 1024} KB events at default concurrency`,
+        value: `${big.maxRssMb.toFixed(0)} MB`,
+        ratio: '',
+        target: '≤ 200 MB',
+        met: big.maxRssMb <= 200 ? 'yes' : 'NO',
+      },
     ];
   } finally {
     emulator.stop();

@@ -17,7 +17,19 @@ async function measure(name, source) {
   const entry = join(dir, `${name}-entry.js`);
   const outfile = join(dir, `${name}.js`);
   writeFileSync(entry, source);
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20.15', format: 'cjs', minify: true, external: ['pg-native'], logLevel: 'error', absWorkingDir: process.cwd(), nodePaths: [join(process.cwd(), 'node_modules')] });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20.15',
+    format: 'cjs',
+    minify: true,
+    external: ['pg-native'],
+    logLevel: 'error',
+    absWorkingDir: process.cwd(),
+    nodePaths: [join(process.cwd(), 'node_modules')],
+  });
   const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const times = Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })));
   return { name, kb: statSync(outfile).size / 1024, ms: median(times) };

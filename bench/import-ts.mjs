@@ -16,7 +16,15 @@ export const OUT_DIR = '.tmp/bench';
  */
 export async function importTs(name, source) {
   const outfile = join(process.cwd(), OUT_DIR, `${name}.mjs`);
-  await build({ stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  await build({
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'error',
+  });
   return import(outfile);
 }
 

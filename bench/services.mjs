@@ -30,7 +30,10 @@ export async function startPostgres() {
   };
 }
 
-export const EMULATOR_CREDENTIALS = { TENCENTCLOUD_SECRETID: 'AKIDbench0000000000000000000000000000', TENCENTCLOUD_SECRETKEY: 'bench-secret-key' };
+export const EMULATOR_CREDENTIALS = {
+  TENCENTCLOUD_SECRETID: 'AKIDbench0000000000000000000000000000',
+  TENCENTCLOUD_SECRETKEY: 'bench-secret-key',
+};
 
 /**
  * `vod-events emulator` as a separate process, so its work does not count against the code measured.
@@ -57,7 +60,11 @@ export async function startEmulatorProcess(flags) {
       for (let i = 0; i < events.length; i += 1000) {
         const slice = events.slice(i, i + 1000);
         const body = JSON.stringify(subAppId === undefined ? slice : { format: 'v3', events: slice, subAppId });
-        const response = await fetch(`${url}/_emulator/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await fetch(`${url}/_emulator/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         if (!response.ok) throw new Error(`enqueue failed: ${response.status} ${await response.text()}`);
       }
     },

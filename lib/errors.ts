@@ -15,9 +15,7 @@ export class VodEventsError extends Error {
 /** A bad or missing environment variable. `variable` names it; the message says the expected form. */
 export class ConfigError extends VodEventsError {
   override name = 'ConfigError';
-  constructor(
-    readonly problems: readonly { variable: string; problem: string }[],
-  ) {
+  constructor(readonly problems: readonly { variable: string; problem: string }[]) {
     super(problems.map((p) => `${p.variable}: ${p.problem}`).join('; '));
   }
 }
@@ -79,7 +77,8 @@ export class VodApiError extends VodEventsError {
   }
 }
 
-export const isRetryableVodError = (error: unknown): error is VodApiError => error instanceof VodApiError && error.kind === 'retryable';
+export const isRetryableVodError = (error: unknown): error is VodApiError =>
+  error instanceof VodApiError && error.kind === 'retryable';
 
 /** The drain could not finish safely; `result` says what was done before it stopped (`stopReason: "failed"`). */
 export class DrainError extends VodEventsError {

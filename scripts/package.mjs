@@ -68,7 +68,7 @@ function preflightProblem(env) {
     return 'VOD_CALLBACK_SIGN_KEY must be letters and digits, at most 32 (two keys: separated by a comma), as VOD accepts for SignKey.';
   }
   if (keys === '' && env.VOD_CALLBACK_UNSIGNED !== '1') {
-    return 'VOD_CALLBACK_SIGN_KEY is not set: the function URL is public and would store anyone\'s body. Set the key you give VOD (ModifyEventConfig SignKey), or VOD_CALLBACK_UNSIGNED=1 to deploy an unsigned callback on purpose.';
+    return "VOD_CALLBACK_SIGN_KEY is not set: the function URL is public and would store anyone's body. Set the key you give VOD (ModifyEventConfig SignKey), or VOD_CALLBACK_UNSIGNED=1 to deploy an unsigned callback on purpose.";
   }
   return null;
 }

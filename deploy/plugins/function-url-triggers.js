@@ -59,7 +59,9 @@ function scfCall(client, action, params) {
         Object.assign(this, data);
       },
     };
-    client.request(action, params, response, (/** @type {unknown} */ error, /** @type {unknown} */ data) => (error ? reject(error) : resolve(data)));
+    client.request(action, params, response, (/** @type {unknown} */ error, /** @type {unknown} */ data) =>
+      error ? reject(error) : resolve(data),
+    );
   });
 }
 
@@ -95,7 +97,7 @@ async function ensureFunctionUrl(handler, funcObject, triggerName, properties) {
   const functionName = funcObject.FuncName;
   const wanted = { ...properties.TriggerDesc };
   const existing = (await functionUrlTriggers(handler.scfClient, functionName)).find(
-    (trigger) => trigger.TriggerName === triggerName && trigger.Qualifier === properties.Qualifier
+    (trigger) => trigger.TriggerName === triggerName && trigger.Qualifier === properties.Qualifier,
   );
   const params = {
     FunctionName: functionName,

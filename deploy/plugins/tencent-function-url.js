@@ -53,11 +53,11 @@ const EVENT_SCHEMA = {
  */
 function refuseApiGateway(serverless) {
   for (const [name, fn] of Object.entries(serverless.service.functions || {})) {
-    if (!(fn && fn.events || []).some((/** @type {any} */ event) => event && event.apigw)) continue;
+    if (!((fn && fn.events) || []).some((/** @type {any} */ event) => event && event.apigw)) continue;
     throw new serverless.classes.Error(
       `Function "${name}" declares an apigw event: SCF no longer creates API-gateway triggers (since 2024-07-01, ` +
         'notice 583/107631). Use an http (function URL) event instead; see docs/deploy.md.',
-      'SCF_APIGW_RETIRED'
+      'SCF_APIGW_RETIRED',
     );
   }
 }
@@ -83,7 +83,7 @@ class TencentFunctionUrl {
         throw new ServerlessError(
           `The function URL of ${functionName} (trigger ${triggerName}) did not appear within ${URL_WAIT_MS / 1000} s. ` +
             'Read it later in the SCF console (函数管理 → 函数 URL) or with ListTriggers; set SCF_FUNCTION_URL_WAIT_MS to wait longer.',
-          'SCF_FUNCTION_URL_MISSING'
+          'SCF_FUNCTION_URL_MISSING',
         );
       }
       const region = this.serverless.getProvider('tencent').getRegion();
@@ -94,7 +94,7 @@ class TencentFunctionUrl {
         `  tccli vod ModifyEventConfig --region ${region} --Mode PUSH --NotificationUrl '${url}' \\`,
         `    --SignKey "$VOD_CALLBACK_SIGN_KEY" --UploadMediaCompleteEventSwitch ON --DeleteMediaCompleteEventSwitch ON${process.env.VOD_SUBAPP_ID ? ` --SubAppId ${process.env.VOD_SUBAPP_ID}` : ''}`,
         '  or in the VOD console: 回调设置 → 回调模式 普通回调, 回调 URL the address above, 回调密钥 = VOD_CALLBACK_SIGN_KEY.',
-        `Check it: npx vod-events send-test --url '${url}' --key "$VOD_CALLBACK_SIGN_KEY"`
+        `Check it: npx vod-events send-test --url '${url}' --key "$VOD_CALLBACK_SIGN_KEY"`,
       );
     }
     if (lines.length > 0) this.serverless.cli.log(lines.join('\n'));

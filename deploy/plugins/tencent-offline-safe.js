@@ -51,9 +51,10 @@ const REMOTE_COMMANDS = new Set([
  */
 function credentialsPath(serverless) {
   const configured = String(serverless.service.provider.credentials || '~/credentials');
-  const expanded = configured === '~' || configured.startsWith(`~${path.sep}`) || configured.startsWith('~/')
-    ? path.join(os.homedir(), configured.slice(1))
-    : configured;
+  const expanded =
+    configured === '~' || configured.startsWith(`~${path.sep}`) || configured.startsWith('~/')
+      ? path.join(os.homedir(), configured.slice(1))
+      : configured;
   return path.resolve(serverless.serviceDir || process.cwd(), expanded);
 }
 
@@ -91,7 +92,7 @@ class TencentOfflineSafe {
             '  tencent_secret_key = ...',
             'See docs/deploy.md, "Credentials". (The QR-code login fallback of serverless-tencent-scf is disabled: it needs a third-party service.)',
           ].join('\n'),
-          'TENCENT_CREDENTIALS_MISSING'
+          'TENCENT_CREDENTIALS_MISSING',
         );
       },
     };

@@ -166,9 +166,15 @@ const PATCHES = [
         /** @type {Record<string, any>} */
         const stripped = {};
         for (const [name, fn] of Object.entries(functions || {})) {
-          stripped[name] = { ...fn, events: (fn.events || []).filter((/** @type {any} */ event) => !event || !event[EVENT_TYPE]) };
+          stripped[name] = {
+            ...fn,
+            events: (fn.events || []).filter((/** @type {any} */ event) => !event || !event[EVENT_TYPE]),
+          };
         }
-        return original.call({ ...this, serverless: { ...this.serverless, service: { ...this.serverless.service, functions: stripped } } });
+        return original.call({
+          ...this,
+          serverless: { ...this.serverless, service: { ...this.serverless.service, functions: stripped } },
+        });
       },
   },
   {
@@ -189,7 +195,11 @@ const PATCHES = [
             target.Properties.Events.push({
               [name]: {
                 Type: 'HTTP',
-                Properties: { Qualifier: parameters.qualifier || QUALIFIER, TriggerDesc: triggerDescOf(parameters), Enable: true },
+                Properties: {
+                  Qualifier: parameters.qualifier || QUALIFIER,
+                  TriggerDesc: triggerDescOf(parameters),
+                  Enable: true,
+                },
               },
             });
           }
@@ -206,13 +216,22 @@ const PATCHES = [
       async function create(ns, oldEvents, funcObject, successFunc, failedFunc) {
         /** @type {any[]} */
         const events = funcObject.Properties.Events || [];
-        const isUrl = (/** @type {any} */ entry) => entry && Object.values(entry)[0] && String(Object.values(entry)[0].Type).toLowerCase() === EVENT_TYPE;
-        const others = { ...funcObject, Properties: { ...funcObject.Properties, Events: events.filter((entry) => !isUrl(entry)) } };
+        const isUrl = (/** @type {any} */ entry) =>
+          entry && Object.values(entry)[0] && String(Object.values(entry)[0].Type).toLowerCase() === EVENT_TYPE;
+        const others = {
+          ...funcObject,
+          Properties: { ...funcObject.Properties, Events: events.filter((entry) => !isUrl(entry)) },
+        };
         const results = await original.call(this, ns, oldEvents, others, successFunc, failedFunc);
         for (const entry of events.filter(isUrl)) {
           const [triggerName, trigger] = /** @type {[string, any]} */ (Object.entries(entry)[0]);
           await ensureFunctionUrl(this, funcObject, triggerName, trigger.Properties);
-          deployedFunctionUrls.push({ client: this.scfClient, name: funcObject.Name, functionName: funcObject.FuncName, triggerName });
+          deployedFunctionUrls.push({
+            client: this.scfClient,
+            name: funcObject.Name,
+            functionName: funcObject.FuncName,
+            triggerName,
+          });
         }
         return results;
       },
@@ -232,7 +251,9 @@ async function ensureDeployBucket(handler, bucket) {
   const cos = handler.cosClient;
   /** @type {(method: string, params: object) => Promise<any>} */
   const call = (method, params) =>
-    new Promise((resolve, reject) => cos[method](params, (/** @type {unknown} */ error, /** @type {unknown} */ data) => (error ? reject(error) : resolve(data))));
+    new Promise((resolve, reject) =>
+      cos[method](params, (/** @type {unknown} */ error, /** @type {unknown} */ data) => (error ? reject(error) : resolve(data))),
+    );
   const listing = await call('getService', { Region: region });
   if ((listing.Buckets || []).some((/** @type {{ Name: string }} */ item) => item.Name === fullName)) return;
   handler.serverless.cli.log(`Creating the deploy bucket cos[${fullName}] in ${region}`);

@@ -169,25 +169,30 @@ class TencentScfV3Compat {
       // serverless-tencent-scf's `deploy function` reads exactly this path.
       throw new ServerlessError(
         `Function "${functionName}": set package.artifact to ${expected} (custom.scfBundles zips ${folder} there)`,
-        'SCF_ARTIFACT_PATH'
+        'SCF_ARTIFACT_PATH',
       );
     }
     const dir = path.resolve(serviceDir, folder);
     const files = fs.existsSync(dir)
-      ? fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(dir, entry.name))
+      ? fs
+          .readdirSync(dir, { withFileTypes: true })
+          .filter((entry) => entry.isFile())
+          .map((entry) => path.join(dir, entry.name))
       : [];
     if (!files.some((file) => path.basename(file) === 'index.js')) {
       throw new ServerlessError(
         `No ${path.join(folder, 'index.js')} for function "${functionName}": run \`npm run build\` (or \`npm run package\`, which builds first)`,
-        'SCF_BUNDLE_MISSING'
+        'SCF_BUNDLE_MISSING',
       );
     }
-    const packager = this.serverless.pluginManager.plugins.find((/** @type {any} */ plugin) => typeof plugin.zipFiles === 'function');
+    const packager = this.serverless.pluginManager.plugins.find(
+      (/** @type {any} */ plugin) => typeof plugin.zipFiles === 'function',
+    );
     if (!packager) throw new ServerlessError('The framework package plugin (zipFiles) was not found', 'SCF_NO_PACKAGER');
     const zipPath = await packager.zipFiles(files, `${functionName}.zip`, dir);
     const size = fs.statSync(zipPath).size;
     this.serverless.cli.log(
-      `Packaged ${functionName}: ${path.relative(serviceDir, zipPath)} (${files.map((f) => path.basename(f)).join(', ')}; ${(size / 1024).toFixed(1)} KB)`
+      `Packaged ${functionName}: ${path.relative(serviceDir, zipPath)} (${files.map((f) => path.basename(f)).join(', ')}; ${(size / 1024).toFixed(1)} KB)`,
     );
     return zipPath;
   }
@@ -203,7 +208,7 @@ class TencentScfV3Compat {
           throw new ServerlessError(
             `Function "${functionName}", timer "${event.timer.name}": cronExpression "${cron}" has ${fields.length} fields; ` +
               'SCF needs 7: second minute hour day month week year, e.g. "0 */1 * * * * *"',
-            'SCF_CRON_FIELDS'
+            'SCF_CRON_FIELDS',
           );
         }
       }
@@ -226,7 +231,9 @@ class TencentScfV3Compat {
     const file = path.join(this.serverless.serviceDir, '.serverless', 'scf-resources.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(resource, null, 2)}\n`);
-    this.serverless.cli.log(`Wrote ${path.relative(this.serverless.serviceDir, file)} (what deploy would create; environment values redacted)`);
+    this.serverless.cli.log(
+      `Wrote ${path.relative(this.serverless.serviceDir, file)} (what deploy would create; environment values redacted)`,
+    );
   }
 }
 

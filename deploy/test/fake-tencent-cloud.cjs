@@ -31,8 +31,31 @@ const OWNER_UIN = '100000000001';
 // The runtimes SCF offers for Node.js. Nodejs20.19 is the Node 20 one (Tencent's CloudBase tooling
 // on SCF, public SCF deploy scripts); Nodejs20.15 exists in no Tencent source. Older ones as listed
 // by CreateFunction (doc 583/18586) and the console.
-const NODE_RUNTIMES = ['Nodejs6.10', 'Nodejs8.9', 'Nodejs10.15', 'Nodejs12.16', 'Nodejs14.18', 'Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19'];
-const OTHER_RUNTIMES = ['Python2.7', 'Python3.6', 'Python3.7', 'Python3.9', 'Python3.10', 'Php5.2', 'Php7.2', 'Php7.4', 'Php8.0', 'Go1', 'Java8', 'Java11', 'CustomRuntime'];
+const NODE_RUNTIMES = [
+  'Nodejs6.10',
+  'Nodejs8.9',
+  'Nodejs10.15',
+  'Nodejs12.16',
+  'Nodejs14.18',
+  'Nodejs16.13',
+  'Nodejs18.15',
+  'Nodejs20.19',
+];
+const OTHER_RUNTIMES = [
+  'Python2.7',
+  'Python3.6',
+  'Python3.7',
+  'Python3.9',
+  'Python3.10',
+  'Php5.2',
+  'Php7.2',
+  'Php7.4',
+  'Php8.0',
+  'Go1',
+  'Java8',
+  'Java11',
+  'CustomRuntime',
+];
 const RUNTIMES = new Set([...NODE_RUNTIMES, ...OTHER_RUNTIMES]);
 // CreateTrigger.Type (SDK scf_models.d.ts): "目前支持 cos 、cls 、 timer、 ckafka、http类型". The
 // API gateway type is refused since 2024-07-01 (notice 583/107631).
@@ -74,7 +97,8 @@ function createCloud(state, region) {
     }
   };
   const checkRole = (role) => {
-    if (role !== undefined && !state.roles[role]) fail('InvalidParameterValue.Role', `role ${role} does not exist in this account`);
+    if (role !== undefined && !state.roles[role])
+      fail('InvalidParameterValue.Role', `role ${role} does not exist in this account`);
   };
   const checkEnable = (enable) => {
     if (enable !== undefined && enable !== 'OPEN' && enable !== 'CLOSE') {
@@ -82,15 +106,20 @@ function createCloud(state, region) {
     }
   };
   const checkQualifier = (qualifier) => {
-    if (qualifier !== undefined && !QUALIFIERS.has(qualifier)) fail('ResourceNotFound.Qualifier', `qualifier ${qualifier} does not exist`);
+    if (qualifier !== undefined && !QUALIFIERS.has(qualifier))
+      fail('ResourceNotFound.Qualifier', `qualifier ${qualifier} does not exist`);
   };
 
   /** The stored TriggerDesc of a new or updated trigger, after checking the one sent. */
   function storedTriggerDesc(type, desc, qualifier, previous) {
     if (type === 'timer') {
       // SCF cron: 7 fields, second minute hour day month week year (583/9708).
-      const fields = String(desc || '').trim().split(/\s+/).filter(Boolean);
-      if (fields.length !== 7) fail('InvalidParameterValue.TriggerDesc', `timer TriggerDesc "${desc}" is not a 7-field cron expression`);
+      const fields = String(desc || '')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
+      if (fields.length !== 7)
+        fail('InvalidParameterValue.TriggerDesc', `timer TriggerDesc "${desc}" is not a 7-field cron expression`);
       return JSON.stringify({ cron: fields.join(' ') });
     }
     if (type === 'http') {
@@ -102,15 +131,18 @@ function createCloud(state, region) {
         fail('InvalidParameterValue.TriggerDesc', 'http TriggerDesc must be JSON');
       }
       const net = parsed && parsed.NetConfig;
-      if (!parsed || !['NONE', 'CAM'].includes(parsed.AuthType)) fail('InvalidParameterValue.TriggerDesc', 'http TriggerDesc.AuthType must be NONE or CAM');
+      if (!parsed || !['NONE', 'CAM'].includes(parsed.AuthType))
+        fail('InvalidParameterValue.TriggerDesc', 'http TriggerDesc.AuthType must be NONE or CAM');
       if (!net || typeof net.EnableIntranet !== 'boolean' || typeof net.EnableExtranet !== 'boolean') {
         fail('InvalidParameterValue.TriggerDesc', 'http TriggerDesc.NetConfig needs boolean EnableIntranet and EnableExtranet');
       }
       const unknown = Object.keys(parsed).filter((key) => !['AuthType', 'NetConfig'].includes(key));
       if (unknown.length > 0) fail('InvalidParameterValue.TriggerDesc', `http TriggerDesc: unknown ${unknown.join(', ')}`);
-      if (!net.EnableIntranet && !net.EnableExtranet) fail('InvalidParameterValue.TriggerDesc', 'a function URL needs intranet or extranet access');
+      if (!net.EnableIntranet && !net.EnableExtranet)
+        fail('InvalidParameterValue.TriggerDesc', 'a function URL needs intranet or extranet access');
       const old = previous ? JSON.parse(previous).NetConfig : {};
-      const id = (old.ExtranetUrl || old.IntranetUrl || '').match(/-(\w+)\./)?.[1] || `u${String(state.nextId++).padStart(9, '0')}`;
+      const id =
+        (old.ExtranetUrl || old.IntranetUrl || '').match(/-(\w+)\./)?.[1] || `u${String(state.nextId++).padStart(9, '0')}`;
       return JSON.stringify({
         AuthType: parsed.AuthType,
         NetConfig: {
@@ -149,13 +181,21 @@ function createCloud(state, region) {
       return { RoleId: `46${state.nextId++}` };
     },
     'cam.AttachRolePolicy': (params) => {
-      const role = state.roles[params.AttachRoleName] || fail('InvalidParameter.RoleNotExist', `role ${params.AttachRoleName} does not exist`);
-      if (!PRESET_POLICIES.some((policy) => policy.PolicyId === params.PolicyId)) fail('InvalidParameter.PolicyIdNotExist', `policy ${params.PolicyId} does not exist`);
+      const role =
+        state.roles[params.AttachRoleName] ||
+        fail('InvalidParameter.RoleNotExist', `role ${params.AttachRoleName} does not exist`);
+      if (!PRESET_POLICIES.some((policy) => policy.PolicyId === params.PolicyId))
+        fail('InvalidParameter.PolicyIdNotExist', `policy ${params.PolicyId} does not exist`);
       if (!role.policies.includes(params.PolicyId)) role.policies.push(params.PolicyId);
       return {};
     },
     'scf.ListFunctions': () => ({
-      Functions: Object.values(state.functions).map(({ FunctionName, FunctionId, Runtime, Status }) => ({ FunctionName, FunctionId, Runtime, Status })),
+      Functions: Object.values(state.functions).map(({ FunctionName, FunctionId, Runtime, Status }) => ({
+        FunctionName,
+        FunctionId,
+        Runtime,
+        Status,
+      })),
       TotalCount: Object.keys(state.functions).length,
     }),
     'scf.GetFunction': (params) => {
@@ -164,12 +204,17 @@ function createCloud(state, region) {
     },
     'scf.CreateFunction': (params) => {
       // doc 583/18586: name of letters, digits, - and _, starting with a letter, not ending in - or _, 2-60 long.
-      if (!/^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/.test(params.FunctionName)) fail('InvalidParameter.FunctionName', `FunctionName ${params.FunctionName}`);
+      if (!/^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/.test(params.FunctionName))
+        fail('InvalidParameter.FunctionName', `FunctionName ${params.FunctionName}`);
       if (state.functions[params.FunctionName]) fail('ResourceInUse.Function', `function ${params.FunctionName} already exists`);
       if (params.Runtime !== undefined && !RUNTIMES.has(params.Runtime)) {
-        fail('InvalidParameterValue.Runtime', `Runtime ${params.Runtime} is not a runtime SCF offers (Node.js: ${NODE_RUNTIMES.join(', ')})`);
+        fail(
+          'InvalidParameterValue.Runtime',
+          `Runtime ${params.Runtime} is not a runtime SCF offers (Node.js: ${NODE_RUNTIMES.join(', ')})`,
+        );
       }
-      if (params.Handler !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(params.Handler)) fail('InvalidParameterValue.Handler', `Handler ${params.Handler}`);
+      if (params.Handler !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(params.Handler))
+        fail('InvalidParameterValue.Handler', `Handler ${params.Handler}`);
       checkSizes(params);
       checkRole(params.Role);
       cosObject(params.Code);
@@ -214,14 +259,21 @@ function createCloud(state, region) {
     'scf.CreateTrigger': (params) => {
       const target = fn(params.FunctionName);
       if (params.Type === 'apigw') {
-        fail('UnsupportedOperation.Trigger', 'API gateway triggers can no longer be created (since 2024-07-01, notice 583/107631); use a function URL (Type http)');
+        fail(
+          'UnsupportedOperation.Trigger',
+          'API gateway triggers can no longer be created (since 2024-07-01, notice 583/107631); use a function URL (Type http)',
+        );
       }
       if (!TRIGGER_TYPES.has(params.Type)) fail('InvalidParameterValue.Type', `trigger type ${params.Type} is not supported`);
       checkEnable(params.Enable);
       checkQualifier(params.Qualifier);
       const qualifier = params.Qualifier || '$LATEST';
-      if (findTrigger(target, params)) fail('ResourceInUse.Trigger', `trigger ${params.TriggerName} (${params.Type}) already exists`);
-      if (params.Type === 'http' && target.Triggers.some((trigger) => trigger.Type === 'http' && trigger.Qualifier === qualifier)) {
+      if (findTrigger(target, params))
+        fail('ResourceInUse.Trigger', `trigger ${params.TriggerName} (${params.Type}) already exists`);
+      if (
+        params.Type === 'http' &&
+        target.Triggers.some((trigger) => trigger.Type === 'http' && trigger.Qualifier === qualifier)
+      ) {
         // One function URL per version or alias (583/100227).
         fail('ResourceInUse.Trigger', `${params.FunctionName} already has a function URL for ${qualifier}`);
       }
@@ -243,10 +295,12 @@ function createCloud(state, region) {
     },
     'scf.UpdateTrigger': (params) => {
       const target = fn(params.FunctionName);
-      if (!UPDATABLE_TRIGGER_TYPES.has(params.Type)) fail('InvalidParameterValue.Type', `UpdateTrigger supports timer, ckafka and http, not ${params.Type}`);
+      if (!UPDATABLE_TRIGGER_TYPES.has(params.Type))
+        fail('InvalidParameterValue.Type', `UpdateTrigger supports timer, ckafka and http, not ${params.Type}`);
       checkEnable(params.Enable);
       const trigger = findTrigger(target, params) || fail('ResourceNotFound.Trigger', `trigger ${params.TriggerName} not found`);
-      if (params.TriggerDesc !== undefined) trigger.TriggerDesc = storedTriggerDesc(params.Type, params.TriggerDesc, trigger.Qualifier, trigger.TriggerDesc);
+      if (params.TriggerDesc !== undefined)
+        trigger.TriggerDesc = storedTriggerDesc(params.Type, params.TriggerDesc, trigger.Qualifier, trigger.TriggerDesc);
       if (params.Enable !== undefined) trigger.Enable = params.Enable === 'OPEN' ? 1 : 0;
       return {};
     },
@@ -270,7 +324,9 @@ function createCloud(state, region) {
         fail('InvalidParameterValue.ResourceDescriptionError', `resource ${params.Resource} does not exist`);
       }
       const kept = (state.tags[match[2]] || []).filter(
-        (tag) => !(params.DeleteTags || []).some((gone) => gone.TagKey === tag.TagKey) && !(params.ReplaceTags || []).some((next) => next.TagKey === tag.TagKey)
+        (tag) =>
+          !(params.DeleteTags || []).some((gone) => gone.TagKey === tag.TagKey) &&
+          !(params.ReplaceTags || []).some((next) => next.TagKey === tag.TagKey),
       );
       state.tags[match[2]] = [...kept, ...(params.ReplaceTags || []).map(({ TagKey, TagValue }) => ({ TagKey, TagValue }))];
       return {};
@@ -314,14 +370,18 @@ function install() {
     const host = options.host || 'localhost';
     if (!options.path && !['localhost', '127.0.0.1', '::1'].includes(host)) {
       record.blockedConnections.push(`${host}:${options.port}`);
-      process.nextTick(() => this.destroy(Object.assign(new Error(`fake-tencent-cloud: blocked connection to ${host}`), { code: 'ENOTFOUND' })));
+      process.nextTick(() =>
+        this.destroy(Object.assign(new Error(`fake-tencent-cloud: blocked connection to ${host}`), { code: 'ENOTFOUND' })),
+      );
       return this;
     }
     return originalConnect.apply(this, args);
   };
 
   const deployDir = path.resolve(__dirname, '..');
-  const scfRequire = createRequire(createRequire(path.join(deployDir, 'package.json')).resolve('serverless-tencent-scf/index.js'));
+  const scfRequire = createRequire(
+    createRequire(path.join(deployDir, 'package.json')).resolve('serverless-tencent-scf/index.js'),
+  );
   const AbstractClient = scfRequire('tencentcloud-sdk-nodejs/tencentcloud/common/abstract_client');
   const COS = scfRequire('cos-nodejs-sdk-v5');
   const check = createRequestChecker();
@@ -345,7 +405,8 @@ function install() {
     record.calls.push(entry);
     let data;
     try {
-      if (params.Region !== undefined && params.Region !== this.region) fail('InvalidParameter', `Region ${params.Region} differs from the client's ${this.region}`);
+      if (params.Region !== undefined && params.Region !== this.region)
+        fail('InvalidParameter', `Region ${params.Region} differs from the client's ${this.region}`);
       const problem = check(service, action, params);
       if (problem) throw apiError(problem.code, problem.message);
       const { Region, ...own } = params;
@@ -363,11 +424,14 @@ function install() {
   // COS, checked against cos-nodejs-sdk-v5's index.d.ts (BucketParams: Bucket and Region required;
   // ObjectParams: Key too) and COS's documented errors (doc 436/7730: NoSuchBucket 404,
   // BucketAlreadyExists 409, InvalidBucketName 400).
-  const cosError = (statusCode, code, message) => Object.assign(new Error(message), { statusCode, code, error: { Code: code, Message: message } });
+  const cosError = (statusCode, code, message) =>
+    Object.assign(new Error(message), { statusCode, code, error: { Code: code, Message: message } });
   const bucketOf = (params, create) => {
-    if (typeof params.Bucket !== 'string' || typeof params.Region !== 'string') throw cosError(400, 'InvalidArgument', 'Bucket and Region are required');
+    if (typeof params.Bucket !== 'string' || typeof params.Region !== 'string')
+      throw cosError(400, 'InvalidArgument', 'Bucket and Region are required');
     const match = /^([a-z0-9][a-z0-9-]*)-(\d+)$/.exec(params.Bucket);
-    if (!match || match[1].length > 50 || Number(match[2]) !== APP_ID) throw cosError(400, 'InvalidBucketName', `bucket name ${params.Bucket}`);
+    if (!match || match[1].length > 50 || Number(match[2]) !== APP_ID)
+      throw cosError(400, 'InvalidBucketName', `bucket name ${params.Bucket}`);
     const bucket = state.buckets[params.Bucket];
     if (create) {
       if (bucket) throw cosError(409, 'BucketAlreadyExists', `bucket ${params.Bucket} already exists`);
@@ -401,7 +465,12 @@ function install() {
   };
   for (const [method, handler] of Object.entries(cosHandlers)) {
     COS.prototype[method] = function fakeCos(params, callback) {
-      const entry = { service: 'cos', action: method, region: params.Region, params: { ...params, Body: params.Body === undefined ? undefined : '<body>' } };
+      const entry = {
+        service: 'cos',
+        action: method,
+        region: params.Region,
+        params: { ...params, Body: params.Body === undefined ? undefined : '<body>' },
+      };
       record.calls.push(entry);
       let result;
       try {

@@ -20,18 +20,24 @@ const AFTER_DISPATCH_MS = 1_500;
  * of the oldest unfinished run. Never rejects: the events are stored and confirmed by now, and a
  * dispatch that fails leaves its runs for the next invocation.
  */
-export async function dispatchDueRuns(runtime: Runtime, store: OpenedStore, budgetMs: number, eventIds?: readonly string[]): Promise<RunsSummary> {
+export async function dispatchDueRuns(
+  runtime: Runtime,
+  store: OpenedStore,
+  budgetMs: number,
+  eventIds?: readonly string[],
+): Promise<RunsSummary> {
   const { registry, clock, log, config } = runtime;
   const result: DispatchResult = await dispatchRuns(
     { runs: store.runs, registry, clock, log, retry: { maxAttempts: config.runsMaxAttempts, baseMs: config.runsRetryBaseMs } },
     { budgetMs: Math.max(0, budgetMs - AFTER_DISPATCH_MS), concurrency: config.dispatchConcurrency, eventIds },
   );
-  const oldestPendingAgeS = registry.handlers.length === 0
-    ? 0
-    : await store.runs.stats(new Date(clock.now())).then(
-        (stats) => stats.oldestPendingAgeS,
-        () => -1,
-      );
+  const oldestPendingAgeS =
+    registry.handlers.length === 0
+      ? 0
+      : await store.runs.stats(new Date(clock.now())).then(
+          (stats) => stats.oldestPendingAgeS,
+          () => -1,
+        );
   const { runsSucceeded, runsFailed, runsDead, error } = result;
   return { runsSucceeded, runsFailed, runsDead, oldestPendingAgeS, ...(error === undefined ? {} : { dispatchError: error }) };
 }

@@ -51,8 +51,14 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
   async function openStore(endsAt: number | undefined) {
     if (endsAt === undefined) return runtime.store();
     const leftMs = endsAt - SUMMARY_MARGIN_MS - clock.now();
-    return cutOff(runtime.store(), clock.timeout(leftMs), () =>
-      new StoreError(`opening the store did not finish within the ${leftMs} ms the invocation had left (is PostgreSQL reachable and answering?)`, 'unavailable'),
+    return cutOff(
+      runtime.store(),
+      clock.timeout(leftMs),
+      () =>
+        new StoreError(
+          `opening the store did not finish within the ${leftMs} ms the invocation had left (is PostgreSQL reachable and answering?)`,
+          'unavailable',
+        ),
     );
   }
 
@@ -81,7 +87,11 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
         },
       );
       // After the drain: its stores and confirms are done, so handler runs never delay a confirm.
-      const runs = await dispatchDueRuns(runtime, store, (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now());
+      const runs = await dispatchDueRuns(
+        runtime,
+        store,
+        (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now(),
+      );
       log.log('info', 'pull-events finished', { ...base, ...result, ...runs });
       return { ...result, ...runs, api: config.vodApi, trigger };
     } catch (error) {

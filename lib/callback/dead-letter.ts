@@ -76,7 +76,9 @@ export function readDeadLetter(value: unknown): ReadLetter | undefined {
   const deliveryId =
     typeof line.deliveryId === 'string' && line.deliveryId !== ''
       ? line.deliveryId
-      : `dead-letter:${createHash('sha256').update(`${line.payload}\n${String(line.receivedAt)}\n${String(line.requestId)}`).digest('hex')}`;
+      : `dead-letter:${createHash('sha256')
+          .update(`${line.payload}\n${String(line.receivedAt)}\n${String(line.requestId)}`)
+          .digest('hex')}`;
   return { payload: line.payload, receivedAt, verified: !quarantined && line.verified === true, deliveryId, quarantined };
 }
 

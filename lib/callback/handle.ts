@@ -130,7 +130,13 @@ function requestIdOf(request: CallbackRequest): string | undefined {
   }
 }
 
-function reject(status: Rejected, reason: string, request: CallbackRequest, log: Logger, fields: Record<string, unknown> = {}): CallbackResult {
+function reject(
+  status: Rejected,
+  reason: string,
+  request: CallbackRequest,
+  log: Logger,
+  fields: Record<string, unknown> = {},
+): CallbackResult {
   const short = clip(reason, MAX_REASON_CHARS);
   log.log('warn', 'callback rejected', { status, reason: short, requestId: requestIdOf(request), ...fields });
   return reply(status, { error: ERROR_CODES[status], reason: short }, status === 405 ? { Allow: 'POST' } : {});
@@ -187,7 +193,8 @@ function admit(request: CallbackRequest, deps: CallbackDeps, receivedAt: Date): 
 }
 
 /** Failures after which the pool is not trusted: a timeout (hung sockets) or a lost connection. */
-const poisonsStore = (error: unknown) => error instanceof StoreTimeout || (error instanceof StoreError && error.kind === 'unavailable');
+const poisonsStore = (error: unknown) =>
+  error instanceof StoreTimeout || (error instanceof StoreError && error.kind === 'unavailable');
 
 /**
  * One VOD HTTP callback → one stored event. Bad input gets a 4xx whose body says what was wrong;
@@ -201,7 +208,8 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
   if ('status' in admitted) return admitted;
   const { content, pair, verifiedAt } = admitted;
   try {
-    if (deps.signKeyProblem) throw new Error(`not verified, so not stored: the callback key cannot be read (${deps.signKeyProblem})`);
+    if (deps.signKeyProblem)
+      throw new Error(`not verified, so not stored: the callback key cannot be read (${deps.signKeyProblem})`);
     const event = normalize(content, { source: Source.callback });
     const outcome = await within(
       deps.storeTimeoutMs ?? STORE_TIMEOUT_MS,
@@ -222,10 +230,17 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
         requestId: requestIdOf(request),
         pairEventId: outcome.eventId,
       });
-      return reject(401, 'this Sign/T pair already came with another event: suspected forgery', request, deps.log, { id: event.id });
+      return reject(401, 'this Sign/T pair already came with another event: suspected forgery', request, deps.log, {
+        id: event.id,
+      });
     }
     const duplicate = outcome.outcome !== 'inserted';
-    deps.log.log('info', 'callback stored', { id: event.id, eventType: event.eventType, duplicate, requestId: requestIdOf(request) });
+    deps.log.log('info', 'callback stored', {
+      id: event.id,
+      eventType: event.eventType,
+      duplicate,
+      requestId: requestIdOf(request),
+    });
     if (!duplicate) await deps.afterStore?.(event.id, receivedAt).catch(() => {});
     return reply(200, { ok: true, id: event.id, duplicate });
   } catch (error) {

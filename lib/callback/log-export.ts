@@ -9,7 +9,8 @@ import { readDeadLetter, type ReadLetter } from './dead-letter';
  * dead-letter line is read, whatever it is named (`SCF_Message`, `__CONTENT__`, `content`).
  */
 export function findLetterInExport(line: string, parsed: unknown): ReadLetter | undefined {
-  const fields = parsed !== null && typeof parsed === 'object' ? Object.values(parsed) : parsed === undefined ? csvFields(line) : [];
+  const fields =
+    parsed !== null && typeof parsed === 'object' ? Object.values(parsed) : parsed === undefined ? csvFields(line) : [];
   for (const field of fields) {
     const letter = typeof field === 'string' ? letterIn(field) : undefined;
     if (letter) return letter;

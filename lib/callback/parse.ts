@@ -44,7 +44,9 @@ export function parseObject(body: Uint8Array, contentType?: string): ParsedEvent
     const sent = contentType ? ` (sent as ${clip(contentType, 60)})` : '';
     return { ok: false, reason: `body is not valid JSON${sent}: ${clip((error as Error).message)}` };
   }
-  return isObject(value) ? { ok: true, content: value } : { ok: false, reason: `expected a JSON object (a VOD event), got ${kind(value)}` };
+  return isObject(value)
+    ? { ok: true, content: value }
+    : { ok: false, reason: `expected a JSON object (a VOD event), got ${kind(value)}` };
 }
 
 /** Raw bytes → VOD event: `parseObject`, then `asVodEvent`. */

@@ -4,9 +4,11 @@ import { LosslessNumber } from '../events/lossless-json';
 export const PREVIEW_CHARS = 40;
 
 /** `text` cut to `max` characters, marked when cut: answers and log lines stay small whatever was sent. */
-export const clip = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+export const clip = (text: string, max = 200): string =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 
-export const kind = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
+export const kind = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
 /**
  * A JSON value as an error message may show it: a scalar as a short JSON prefix, an array or

@@ -43,7 +43,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 function fromLetter(letter: ReadLetter): LineEvent {
   const parsed = parseObject(Buffer.from(letter.payload, 'utf8'));
   if (!parsed.ok) return { ok: false, reason: `dead letter payload: ${parsed.reason}`, recognised: true };
-  return { ok: true, content: parsed.content, receivedAt: letter.receivedAt, verified: letter.verified, deliveryKey: letter.deliveryId };
+  return {
+    ok: true,
+    content: parsed.content,
+    receivedAt: letter.receivedAt,
+    verified: letter.verified,
+    deliveryKey: letter.deliveryId,
+  };
 }
 
 /**
@@ -80,7 +86,15 @@ function eventOfLine(line: string): LineEvent {
  * again, or resuming after a failure, adds nothing; a dead letter keeps its original arrival time.
  */
 export async function replay(lines: Iterable<string> | AsyncIterable<string>, options: ReplayOptions): Promise<ReplaySummary> {
-  const summary: ReplaySummary = { read: 0, stored: 0, duplicates: 0, alreadyReplayed: 0, skipped: [], recognised: 0, unverified: 0 };
+  const summary: ReplaySummary = {
+    read: 0,
+    stored: 0,
+    duplicates: 0,
+    alreadyReplayed: 0,
+    skipped: [],
+    recognised: 0,
+    unverified: 0,
+  };
   let number = 0;
   for await (const line of lines) {
     number += 1;
@@ -95,7 +109,10 @@ export async function replay(lines: Iterable<string> | AsyncIterable<string>, op
     summary.recognised += 1;
     if (!parsed.verified && !options.acceptUnverified) {
       summary.unverified += 1;
-      summary.skipped.push({ line: number, reason: 'not verified (no signature was checked): pass --accept-unverified to store it' });
+      summary.skipped.push({
+        line: number,
+        reason: 'not verified (no signature was checked): pass --accept-unverified to store it',
+      });
       continue;
     }
     const event = normalize(parsed.content, { source: Source.callback });
@@ -105,7 +122,8 @@ export async function replay(lines: Iterable<string> | AsyncIterable<string>, op
       if (result.outcome === 'inserted') summary.stored += 1;
       else if (result.outcome === 'duplicate') summary.duplicates += 1;
       else if (result.outcome === 'seen') summary.alreadyReplayed += 1;
-      else if (result.outcome === 'key-taken') summary.skipped.push({ line: number, reason: `its signature pair came with another event (${result.eventId})` });
+      else if (result.outcome === 'key-taken')
+        summary.skipped.push({ line: number, reason: `its signature pair came with another event (${result.eventId})` });
     } catch (error) {
       summary.failed = { line: number, reason: (error as Error).message };
       break;

@@ -33,7 +33,8 @@ export function verifySign(content: Record<string, unknown>, keys: readonly stri
   const sign = field(content, 'Sign');
   const rawT = field(content, 'T');
   if (sign === undefined) return { ok: false, reason: 'missing Sign field: expected MD5(key + T) in the JSON body' };
-  if (rawT === undefined) return { ok: false, reason: 'missing T field: expected the decimal Unix-seconds expiry in the JSON body' };
+  if (rawT === undefined)
+    return { ok: false, reason: 'missing T field: expected the decimal Unix-seconds expiry in the JSON body' };
   const t = decimalT(rawT);
   if (t === undefined) return { ok: false, reason: `T must be a decimal Unix time in seconds, got ${preview(rawT)}` };
   if (typeof sign !== 'string' || !/^[0-9a-fA-F]{32}$/.test(sign)) {

@@ -233,7 +233,14 @@ async function pullBatch(run: Run): Promise<PulledEvent[] | undefined> {
           throw error;
         }
       },
-      { clock, isRetryable: isRetryableVodError, deadline: run.deadlines.lastPull, signal: run.stop.signal, onRetry: onRetry(run, 'pull'), ...run.limits.retry },
+      {
+        clock,
+        isRetryable: isRetryableVodError,
+        deadline: run.deadlines.lastPull,
+        signal: run.stop.signal,
+        onRetry: onRetry(run, 'pull'),
+        ...run.limits.retry,
+      },
     );
     run.pulls.succeeded++;
     return events;
@@ -285,8 +292,14 @@ function upsertBefore(run: Run, events: NormalizedEvent[], deadline: number): Pr
   const { store, clock } = run.deps;
   const signal = run.deadlines.signalAt(deadline);
   const leftMs = deadline - clock.now();
-  return cutOff(store.upsert(events, new Date(clock.now()), signal), signal, () =>
-    new StoreError(`the store did not answer within the ${Math.max(0, leftMs)} ms left before the invocation's deadline`, 'unavailable'),
+  return cutOff(
+    store.upsert(events, new Date(clock.now()), signal),
+    signal,
+    () =>
+      new StoreError(
+        `the store did not answer within the ${Math.max(0, leftMs)} ms left before the invocation's deadline`,
+        'unavailable',
+      ),
   );
 }
 
@@ -349,15 +362,22 @@ async function confirmBatch(run: Run, batch: StoredBatch): Promise<void> {
       run.totals.confirmed += chunk.length;
     } catch (error) {
       // VOD refusing a call of several handles does not say which it took (the doc is silent).
-      const unknown = maybeTaken || (error instanceof VodApiError && !error.unanswered && error.kind === 'fatal' && chunk.length > 1);
+      const unknown =
+        maybeTaken || (error instanceof VodApiError && !error.unanswered && error.kind === 'fatal' && chunk.length > 1);
       if (unknown) run.totals.confirmUnknown += chunk.length;
       else run.totals.unconfirmed += chunk.length;
       if (error instanceof VodApiError && error.kind === 'auth') fail(run, error);
       // The events are stored; VOD hands out again whatever it did not take, and the store counts the repeat.
-      log.log('warn', unknown ? 'stored events may be unconfirmed; VOD will redeliver any it did not take' : 'stored events left unconfirmed; VOD will redeliver them', {
-        handles: chunk.length,
-        error: (error as Error).message,
-      });
+      log.log(
+        'warn',
+        unknown
+          ? 'stored events may be unconfirmed; VOD will redeliver any it did not take'
+          : 'stored events left unconfirmed; VOD will redeliver them',
+        {
+          handles: chunk.length,
+          error: (error as Error).message,
+        },
+      );
     }
   }
 }

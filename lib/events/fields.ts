@@ -5,7 +5,9 @@ import { safeText } from './safe-payload';
 export type Json = Record<string, unknown>;
 
 export const asObject = (value: unknown): Json | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber) ? (value as Json) : undefined;
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber)
+    ? (value as Json)
+    : undefined;
 
 /**
  * Longest text kept in an extracted column. `event_type`, `task_id` and `file_id` are indexed and
@@ -32,9 +34,7 @@ const INT32_MAX = 2 ** 31 - 1;
 /** Integers that fit the `integer` column, also from decimal strings ("0", "-1"). */
 export function asInt(value: unknown): number | null {
   const number = typeof value === 'string' && /^\s*-?\d{1,10}\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isInteger(number) && number >= INT32_MIN && number <= INT32_MAX
-    ? number
-    : null;
+  return typeof number === 'number' && Number.isInteger(number) && number >= INT32_MIN && number <= INT32_MAX ? number : null;
 }
 
 export const firstOf = <T>(...values: (T | null)[]): T | null => values.find((value) => value !== null) ?? null;

@@ -8,7 +8,6 @@ export class LosslessNumber {
   constructor(readonly text: string) {}
 }
 
-
 /** A JSON number token as JavaScript's Number::toString would write its exact decimal value. */
 export function canonicalDecimal(token: string): string {
   const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(token);
@@ -63,7 +62,7 @@ function numberEnd(text: string, start: number): number {
 
 /** Whether valid JSON text holds a number a double cannot hold as written. */
 function hasInexactNumber(text: string): boolean {
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const code = text.charCodeAt(i);
     if (code === 34) i = stringEnd(text, i);
     else if (isNumberStart(code)) {

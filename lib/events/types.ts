@@ -21,7 +21,14 @@ export interface ExtractedFields {
 }
 
 /** An event with none of the columns filled. */
-export const NO_FIELDS: ExtractedFields = { taskId: null, fileId: null, status: null, errCode: null, message: null, fileUrl: null };
+export const NO_FIELDS: ExtractedFields = {
+  taskId: null,
+  fileId: null,
+  status: null,
+  errCode: null,
+  message: null,
+  fileUrl: null,
+};
 
 /** One row of `vod_events`, before the store adds timestamps and counts. */
 export interface NormalizedEvent extends ExtractedFields {

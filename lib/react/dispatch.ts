@@ -56,7 +56,10 @@ class AttemptTimeout extends Error {
 /** `<event id>:<handler name>`, and its 50-character digest for VOD's `SessionId`. */
 export function idempotencyKeys(eventId: string, handler: string): { idempotencyKey: string; vodSessionId: string } {
   const idempotencyKey = `${eventId}:${handler}`;
-  return { idempotencyKey, vodSessionId: createHash('sha256').update(idempotencyKey).digest('hex').slice(0, VOD_SESSION_ID_CHARS) };
+  return {
+    idempotencyKey,
+    vodSessionId: createHash('sha256').update(idempotencyKey).digest('hex').slice(0, VOD_SESSION_ID_CHARS),
+  };
 }
 
 const describe = (error: unknown): string =>
@@ -78,7 +81,12 @@ export async function dispatchRuns(deps: DispatchDeps, limits: DispatchLimits): 
     const maxAttempts = handler.maxAttempts ?? deps.retry.maxAttempts;
     if (run.attempt > maxAttempts) {
       // Only a run whose attempts all ended with the process (its lease ran out) gets here.
-      await runs.recordFailure(run, new Date(clock.now()), `no attempt ended within its lease (${maxAttempts} attempts)`, undefined);
+      await runs.recordFailure(
+        run,
+        new Date(clock.now()),
+        `no attempt ended within its lease (${maxAttempts} attempts)`,
+        undefined,
+      );
       result.runsDead += 1;
       return;
     }

@@ -13,7 +13,10 @@ export function outboxProjection(spec: string): Projection {
   return {
     name: 'outbox',
     paramCount: 2,
-    params: (events) => [JSON.stringify(events.map((event) => ({ id: event.id, event_type: event.eventType, file_id: event.fileId }))), spec],
+    params: (events) => [
+      JSON.stringify(events.map((event) => ({ id: event.id, event_type: event.eventType, file_id: event.fileId }))),
+      spec,
+    ],
     ctes: (first) => `outbox_runs AS (
   INSERT INTO vod_handler_runs (event_id, handler, order_key, due_at, created_at)
   SELECT s.id, h.name, CASE WHEN h.by_file THEN ev.file_id END, s.first_received_at, s.first_received_at

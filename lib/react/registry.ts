@@ -33,7 +33,9 @@ function checked(eventType: string, handler: unknown, index: number): Handler<un
   const candidate = handler as Partial<Handler<unknown>> | null;
   if (typeof candidate !== 'object' || candidate === null) throw new HandlerDefinitionError(`${where} is not a handler object`);
   if (typeof candidate.name !== 'string' || !NAME.test(candidate.name)) {
-    throw new HandlerDefinitionError(`${where}.name must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(candidate.name)}`);
+    throw new HandlerDefinitionError(
+      `${where}.name must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(candidate.name)}`,
+    );
   }
   if (typeof candidate.run !== 'function') throw new HandlerDefinitionError(`${where} (${candidate.name}) has no run() function`);
   if (candidate.orderBy !== undefined && candidate.orderBy !== 'file') {
@@ -60,11 +62,13 @@ export function createRegistry(
   const byName = new Map<string, { handler: Handler<unknown>; eventTypes: string[] }>();
   const add = (eventType: string, handler: Handler<unknown>) => {
     const known = byName.get(handler.name);
-    if (known && known.handler !== handler) throw new HandlerDefinitionError(`two different handlers are named '${handler.name}'`);
+    if (known && known.handler !== handler)
+      throw new HandlerDefinitionError(`two different handlers are named '${handler.name}'`);
     if (known) known.eventTypes.push(eventType);
     else byName.set(handler.name, { handler, eventTypes: [eventType] });
   };
-  if (map !== undefined && (typeof map !== 'object' || map === null)) throw new HandlerDefinitionError('handlers/index.ts must export default an object of event type → handler list');
+  if (map !== undefined && (typeof map !== 'object' || map === null))
+    throw new HandlerDefinitionError('handlers/index.ts must export default an object of event type → handler list');
   for (const [eventType, list] of Object.entries(map ?? {})) {
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new HandlerDefinitionError(`handlers['${eventType}'] must be an array of handlers`);

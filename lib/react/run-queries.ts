@@ -70,18 +70,26 @@ export async function runStats(sql: SqlClient, now: Date): Promise<RunStats> {
   return { byStatus, oldestPendingAgeS: Math.max(0, Math.round(Number(oldest?.age ?? 0))) };
 }
 
-export type ReplaySelection =
-  | { status: 'dead' | 'failed' }
-  | { since: Date; until?: Date }
-  | { eventId: string };
+export type ReplaySelection = { status: 'dead' | 'failed' } | { since: Date; until?: Date } | { eventId: string };
 
 /**
  * Sets the selected runs of `handler` back to pending, due now, with their attempts reset.
  * A run that is `succeeded` is left alone unless `force`; one `running` is always left alone
  * (its attempt may still be under way). Resolves to the number of runs reset.
  */
-export async function replayRuns(sql: SqlClient, handler: string, selection: ReplaySelection, force: boolean, now: Date): Promise<number> {
-  const statuses = 'status' in selection ? [selection.status] : force ? ['failed', 'dead', 'succeeded', 'pending'] : ['failed', 'dead', 'pending'];
+export async function replayRuns(
+  sql: SqlClient,
+  handler: string,
+  selection: ReplaySelection,
+  force: boolean,
+  now: Date,
+): Promise<number> {
+  const statuses =
+    'status' in selection
+      ? [selection.status]
+      : force
+        ? ['failed', 'dead', 'succeeded', 'pending']
+        : ['failed', 'dead', 'pending'];
   const rows = await sql.query<{ event_id: string }>(
     `UPDATE vod_handler_runs SET status = 'pending', attempts = 0, due_at = $2::text::timestamptz, lease_token = NULL, finished_at = NULL
      WHERE handler = $1 AND status = ANY (string_to_array($3::text, ','))

@@ -3,7 +3,13 @@ import type { ApiFormat, Source } from '../events/types';
 import type { SqlClient } from '../store/sql-client';
 import type { HandledEvent } from './handler';
 
-export const RunStatus = { pending: 'pending', running: 'running', succeeded: 'succeeded', failed: 'failed', dead: 'dead' } as const;
+export const RunStatus = {
+  pending: 'pending',
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  dead: 'dead',
+} as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 export const RUN_STATUSES: readonly RunStatus[] = Object.values(RunStatus);
 
@@ -124,12 +130,26 @@ export async function recordSuccess(sql: SqlClient, run: ClaimedRun, now: Date):
  * Records a failed attempt: `failed` until `retryAt`, or `dead` when `retryAt` is undefined. Only
  * while this attempt still holds the lease: a late failure must not undo a newer attempt's state.
  */
-export async function recordFailure(sql: SqlClient, run: ClaimedRun, now: Date, error: string, retryAt: Date | undefined): Promise<void> {
+export async function recordFailure(
+  sql: SqlClient,
+  run: ClaimedRun,
+  now: Date,
+  error: string,
+  retryAt: Date | undefined,
+): Promise<void> {
   await sql.query(
     `UPDATE vod_handler_runs SET status = $4, due_at = coalesce($5::text::timestamptz, due_at), last_error = $6,
        finished_at = $3::text::timestamptz, lease_token = NULL
      WHERE event_id = $1 AND handler = $2 AND status = 'running' AND lease_token = $7`,
-    [run.eventId, run.handler, now.toISOString(), retryAt ? 'failed' : 'dead', retryAt?.toISOString() ?? null, error, run.leaseToken],
+    [
+      run.eventId,
+      run.handler,
+      now.toISOString(),
+      retryAt ? 'failed' : 'dead',
+      retryAt?.toISOString() ?? null,
+      error,
+      run.leaseToken,
+    ],
   );
 }
 

@@ -30,7 +30,6 @@ export const finite = (value: unknown): number | undefined =>
 
 export const int = (value: unknown): number | undefined => asInt(value) ?? undefined;
 
-
 /** How a task ended or stands, as one value so status, code and message always come from one event. */
 export interface Outcome {
   status: string;
@@ -55,11 +54,20 @@ export class ContributionBuilder {
   }
 
   /** A task, its outcome and progress where the event has them, and the files it concerns. */
-  task(taskId: string | undefined, kind: string, outcome?: Outcome, progress?: number, fileIds: (string | undefined)[] = []): void {
+  task(
+    taskId: string | undefined,
+    kind: string,
+    outcome?: Outcome,
+    progress?: number,
+    fileIds: (string | undefined)[] = [],
+  ): void {
     if (taskId === undefined) return;
     const fields: Record<string, readonly [number, FieldValue | undefined]> = { kind: [KIND_RANK, kind] };
     if (outcome) {
-      fields.outcome = [statusRank(outcome.status), { status: outcome.status, errCode: outcome.errCode ?? null, message: outcome.message ?? null }];
+      fields.outcome = [
+        statusRank(outcome.status),
+        { status: outcome.status, errCode: outcome.errCode ?? null, message: outcome.message ?? null },
+      ];
       if (progress !== undefined) fields.progress = [progressRank(outcome.status, progress), progress];
     }
     for (const fileId of fileIds) if (fileId !== undefined) fields[TASK_FILE_PREFIX + fileId] = [0, true];
@@ -84,7 +92,12 @@ export class ContributionBuilder {
  * `ErrCodeExt` or `FAIL` status is a failure (final); otherwise VOD's status, and a completion
  * event without a status (the 2017 `*Complete` types) is `FINISH`.
  */
-export function outcomeOf(status: string | undefined, errCode: number | undefined, errCodeExt: string | undefined, message: string | undefined): Outcome {
+export function outcomeOf(
+  status: string | undefined,
+  errCode: number | undefined,
+  errCodeExt: string | undefined,
+  message: string | undefined,
+): Outcome {
   const failed = (errCode !== undefined && errCode !== 0) || errCodeExt !== undefined || status === 'FAIL';
   if (failed) return { status: TaskStatus.fail, errCode, message: message ?? errCodeExt };
   return { status: status ?? TaskStatus.finish, errCode, message };

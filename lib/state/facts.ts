@@ -54,8 +54,7 @@ function sortedKeys(fields: RankedFields): RankedFields {
 
 export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export const sortedUnion = (a: readonly string[], b: readonly string[]): string[] =>
-  [...new Set([...a, ...b])].sort(byCodeUnits);
+export const sortedUnion = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])].sort(byCodeUnits);
 
 /** Merge two facts about the same file or task. */
 export function mergeFacts(a: Facts, b: Facts): Facts {

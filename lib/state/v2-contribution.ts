@@ -23,7 +23,13 @@ export function contributeV2(builder: ContributionBuilder, event: NormalizedEven
     case 'NewFileUpload': {
       // Any `*TaskId` it names is work started on the new file.
       const started = Object.entries(data).some(([key, value]) => key.endsWith('TaskId') && id(value) !== undefined);
-      builder.file(fileId, stageFields(started ? Lifecycle.processing : Lifecycle.uploaded, { media_url: text(data.fileUrl), name: text(data.fileName) }));
+      builder.file(
+        fileId,
+        stageFields(started ? Lifecycle.processing : Lifecycle.uploaded, {
+          media_url: text(data.fileUrl),
+          name: text(data.fileName),
+        }),
+      );
       return;
     }
     case 'FileDeleted':
@@ -40,7 +46,8 @@ export function contributeV2(builder: ContributionBuilder, event: NormalizedEven
       for (const play of list(data.playSet)) {
         const url = text(play.url);
         const definition = finite(play.definition);
-        if (url !== undefined && definition !== undefined) outputs.push({ kind: 'transcode', definition, format: formatOfUrl(url), url });
+        if (url !== undefined && definition !== undefined)
+          outputs.push({ kind: 'transcode', definition, format: formatOfUrl(url), url });
       }
       const details = { name: text(data.fileName), duration: finite(data.duration), cover_url: text(data.coverUrl) };
       builder.file(fileId, stageFields(failed ? Lifecycle.failed : Lifecycle.ready, details, outputs));

@@ -46,33 +46,52 @@ function madeFiles(eventType: string, body: Json): MadeFile[] {
   const made: MadeFile[] = [];
   if (eventType === 'NewFileUpload' || eventType === 'PullComplete') {
     const details = mediaDetails(body.MediaBasicInfo, body.MetaData);
-    made.push({ fileId: id(body.FileId), details: { ...details, media_url: details.media_url ?? text(body.FileUrl) }, procedureTaskId: id(body.ProcedureTaskId) });
+    made.push({
+      fileId: id(body.FileId),
+      details: { ...details, media_url: details.media_url ?? text(body.FileUrl) },
+      procedureTaskId: id(body.ProcedureTaskId),
+    });
   }
   if (id(output.FileId) !== undefined) {
-    const details = { name: text(output.MediaName), media_url: text(output.FileUrl), ...metaDetails(body.MetaData ?? output.MetaData) };
+    const details = {
+      name: text(output.MediaName),
+      media_url: text(output.FileUrl),
+      ...metaDetails(body.MetaData ?? output.MetaData),
+    };
     made.push({ fileId: id(output.FileId), details, procedureTaskId: id(body.ProcedureTaskId) });
   }
   for (const item of list(output.FileInfos)) {
-    made.push({ fileId: id(item.FileId), details: { name: text(item.MediaName), media_url: text(item.FileUrl), ...metaDetails(item.MetaData) } });
+    made.push({
+      fileId: id(item.FileId),
+      details: { name: text(item.MediaName), media_url: text(item.FileUrl), ...metaDetails(item.MetaData) },
+    });
   }
   for (const item of list(body.FileInfoSet)) {
     const itemOutput = asObject(item.Output);
     made.push(
       itemOutput // SplitMediaTaskSegmentInfo
-        ? { fileId: id(itemOutput.FileId), details: mediaDetails(itemOutput.MediaBasicInfo, undefined), procedureTaskId: id(item.ProcedureTaskId) }
+        ? {
+            fileId: id(itemOutput.FileId),
+            details: mediaDetails(itemOutput.MediaBasicInfo, undefined),
+            procedureTaskId: id(item.ProcedureTaskId),
+          }
         : { fileId: id(item.FileId), details: { media_url: text(item.FileUrl) } }, // ConcatFileInfo2017
     );
   }
   const clipFile = asObject(body.FileInfo); // ClipFileInfo2017
   if (clipFile) made.push({ fileId: id(clipFile.FileId), details: { media_url: text(clipFile.FileUrl) } });
   for (const subTask of list(body.SubTaskSet)) {
-    for (const file of list(valueAt(subTask, 'Output.OutputFiles'))) made.push({ fileId: id(file.FileId), details: { media_url: text(file.Url) } });
+    for (const file of list(valueAt(subTask, 'Output.OutputFiles')))
+      made.push({ fileId: id(file.FileId), details: { media_url: text(file.Url) } });
   }
   return made;
 }
 
 /** The sub-task object of one `MediaProcessTaskResult` (the one non-null `*Task` member). */
-const subTaskOf = (result: Json): Json => Object.values(result).map(asObject).find((value) => value !== undefined) ?? {};
+const subTaskOf = (result: Json): Json =>
+  Object.values(result)
+    .map(asObject)
+    .find((value) => value !== undefined) ?? {};
 
 const subTaskFailed = (task: Json): boolean =>
   task.Status === 'FAIL' || (finite(task.ErrCode) ?? 0) !== 0 || text(task.ErrCodeExt) !== undefined;
@@ -87,7 +106,11 @@ function procedureResults(results: Json[]): { outputs: Output[]; coverUrl: strin
     const output = asObject(task.Output) ?? {};
     const url = text(output.Url);
     const definition = finite(output.Definition);
-    const kind: OutputKind | undefined = result.TranscodeTask ? 'transcode' : result.AdaptiveDynamicStreamingTask ? 'adaptive' : undefined;
+    const kind: OutputKind | undefined = result.TranscodeTask
+      ? 'transcode'
+      : result.AdaptiveDynamicStreamingTask
+        ? 'adaptive'
+        : undefined;
     if (kind && url !== undefined && definition !== undefined) {
       const format = kind === 'adaptive' ? (text(output.Package) ?? formatOfUrl(url)) : formatOfUrl(url);
       outputs.push({ kind, definition, format, url });
@@ -130,7 +153,8 @@ function transcode2017(builder: ContributionBuilder, body: Json, outcome: Outcom
   for (const play of list(body.PlayInfoSet)) {
     const url = text(play.Url);
     const definition = finite(play.Definition);
-    if (url !== undefined && definition !== undefined) outputs.push({ kind: 'transcode', definition, format: formatOfUrl(url), url });
+    if (url !== undefined && definition !== undefined)
+      outputs.push({ kind: 'transcode', definition, format: formatOfUrl(url), url });
   }
   const stage = outcome.status === TaskStatus.fail ? Lifecycle.failed : Lifecycle.ready;
   const details = { name: text(body.FileName), duration: finite(body.Duration), cover_url: text(body.CoverUrl) };
@@ -157,7 +181,12 @@ function fileDeleted(builder: ContributionBuilder, body: Json): void {
 /** What one v3 event says about its files and tasks (docs/state.md, "v3"). */
 export function contributeV3(builder: ContributionBuilder, event: NormalizedEvent): void {
   const body = findV3Body(asObject(event.payload) ?? {}, event.eventType) ?? {};
-  const outcome = outcomeOf(event.status ?? undefined, event.errCode ?? undefined, text(body.ErrCodeExt), event.message ?? undefined);
+  const outcome = outcomeOf(
+    event.status ?? undefined,
+    event.errCode ?? undefined,
+    text(body.ErrCodeExt),
+    event.message ?? undefined,
+  );
   const kind = kindOfV3(event.eventType);
   switch (event.eventType) {
     case 'FileDeleted':

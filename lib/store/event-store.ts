@@ -7,7 +7,15 @@ import { toStoreError } from './store-errors';
 import { projectionCtes, projectionParams, type Projection } from './projection';
 import { stateProjection } from './state-projection';
 import { eventStats, listEvents, type EventStats, type ListFilter, type StoredEvent } from './queries';
-import { fileReport, listFiles, rebuildState, stateRows, type FileReport, type FilesFilter, type RebuildResult } from './state-queries';
+import {
+  fileReport,
+  listFiles,
+  rebuildState,
+  stateRows,
+  type FileReport,
+  type FilesFilter,
+  type RebuildResult,
+} from './state-queries';
 import type { FileState, TaskState } from '../state';
 
 export interface UpsertResult {
@@ -261,7 +269,12 @@ export function createEventStore(sql: SqlClient, options: EventStoreOptions = {}
     return { inserted, duplicates: events.length - inserted };
   }
 
-  async function writeDelivery(event: NormalizedEvent, delivery: Delivery, receivedAt: Date, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  async function writeDelivery(
+    event: NormalizedEvent,
+    delivery: Delivery,
+    receivedAt: Date,
+    signal?: AbortSignal,
+  ): Promise<DeliveryOutcome> {
     const params = [
       receivedAt.toISOString(),
       delivery.key,

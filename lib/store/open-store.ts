@@ -54,7 +54,10 @@ export async function openEventStore(location: StoreLocation): Promise<OpenedSto
   } catch (error) {
     await sql.close().catch(() => {});
     // The driver connects on the first statement: a server that is down fails here, not at open.
-    throw toStoreError(error, isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table');
+    throw toStoreError(
+      error,
+      isConnectionFailure(error) ? 'connecting to PostgreSQL (DATABASE_URL)' : 'creating the vod_events table',
+    );
   }
   const events = createEventStore(sql, {
     recreateSchema: () => migrate(sql, { reapply: true }),
@@ -70,6 +73,7 @@ export const databaseUrlRequired = () =>
   new ConfigError([
     {
       variable: 'DATABASE_URL',
-      problem: 'required on SCF (postgres://user:password@host:5432/db); the embedded PGlite store is only for local runs of the vod-events CLI',
+      problem:
+        'required on SCF (postgres://user:password@host:5432/db); the embedded PGlite store is only for local runs of the vod-events CLI',
     },
   ]);

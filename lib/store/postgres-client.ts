@@ -47,7 +47,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
     },
     transaction: async <T>(work: (tx: SqlTransaction) => Promise<T>) =>
       (await sql.begin((tx) =>
-        work({ query: async <Row>(text: string, params: unknown[] = []) => (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[] }),
+        work({
+          query: async <Row>(text: string, params: unknown[] = []) =>
+            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
+        }),
       )) as T,
     close: () => sql.end({ timeout: 5 }),
   };

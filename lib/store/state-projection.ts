@@ -58,6 +58,7 @@ export function stateProjection(tables: StateTables = LIVE_STATE_TABLES): Projec
     name: 'state',
     paramCount: 2,
     params: (events) => foldedRows(events),
-    ctes: (first) => `${upsertCte('state_files', tables.files, 'file_id', first)},\n${upsertCte('state_tasks', tables.tasks, 'task_id', first + 1)}`,
+    ctes: (first) =>
+      `${upsertCte('state_files', tables.files, 'file_id', first)},\n${upsertCte('state_tasks', tables.tasks, 'task_id', first + 1)}`,
   };
 }

@@ -62,14 +62,26 @@ ORDER BY f.last_event_at DESC, f.file_id
 LIMIT $4::text::int`;
 
 export function listFiles(sql: SqlClient, filter: FilesFilter): Promise<FileState[]> {
-  const params = [filter.status ?? null, filter.stuckForMs === undefined ? null : String(filter.stuckForMs), filter.now.toISOString(), String(filter.limit)];
+  const params = [
+    filter.status ?? null,
+    filter.stuckForMs === undefined ? null : String(filter.stuckForMs),
+    filter.now.toISOString(),
+    String(filter.limit),
+  ];
   return guarded('listing files', async () => parsed<FileState>(await sql.query(FILES_SQL, params)));
 }
 
 export async function fileReport(sql: SqlClient, fileId: string): Promise<FileReport> {
   return guarded(`reading file ${fileId}`, async () => {
-    const [file] = parsed<FileState>(await sql.query(`SELECT ${FILE_JSON} AS row FROM vod_files AS f WHERE f.file_id = $1`, [fileId]));
-    const tasks = parsed<TaskState>(await sql.query(`SELECT ${TASK_JSON} AS row FROM vod_tasks AS t WHERE t.file_ids @> ARRAY[$1::text] ORDER BY t.first_event_at, t.task_id`, [fileId]));
+    const [file] = parsed<FileState>(
+      await sql.query(`SELECT ${FILE_JSON} AS row FROM vod_files AS f WHERE f.file_id = $1`, [fileId]),
+    );
+    const tasks = parsed<TaskState>(
+      await sql.query(
+        `SELECT ${TASK_JSON} AS row FROM vod_tasks AS t WHERE t.file_ids @> ARRAY[$1::text] ORDER BY t.first_event_at, t.task_id`,
+        [fileId],
+      ),
+    );
     const rows = await sql.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM vod_events AS e
        WHERE e.file_id = $1 OR e.id = ANY (coalesce((SELECT event_ids FROM vod_files WHERE file_id = $1), '{}'))
@@ -147,8 +159,12 @@ export function rebuildState(sql: SqlClient): Promise<RebuildResult> {
       events += await foldEvents(tx, MISSED_SQL);
       await tx.query('TRUNCATE vod_files, vod_tasks');
       const columns = 'ranks, event_ids, first_event_at, last_event_at';
-      const [files] = await tx.query<{ n: number }>(`WITH copied AS (INSERT INTO vod_files (file_id, ${columns}) SELECT file_id, ${columns} FROM vod_files_rebuild RETURNING 1) SELECT count(*)::int AS n FROM copied`);
-      const [tasks] = await tx.query<{ n: number }>(`WITH copied AS (INSERT INTO vod_tasks (task_id, ${columns}) SELECT task_id, ${columns} FROM vod_tasks_rebuild RETURNING 1) SELECT count(*)::int AS n FROM copied`);
+      const [files] = await tx.query<{ n: number }>(
+        `WITH copied AS (INSERT INTO vod_files (file_id, ${columns}) SELECT file_id, ${columns} FROM vod_files_rebuild RETURNING 1) SELECT count(*)::int AS n FROM copied`,
+      );
+      const [tasks] = await tx.query<{ n: number }>(
+        `WITH copied AS (INSERT INTO vod_tasks (task_id, ${columns}) SELECT task_id, ${columns} FROM vod_tasks_rebuild RETURNING 1) SELECT count(*)::int AS n FROM copied`,
+      );
       return { events, files: files?.n ?? 0, tasks: tasks?.n ?? 0 };
     }),
   );

@@ -12,7 +12,8 @@ export function createVodQueueClient(config: Config, clock: Clock): VodQueueClie
     throw new ConfigError([
       {
         variable: 'TENCENTCLOUD_SECRETID',
-        problem: 'VOD credentials are missing: give the function an execution role, or set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY',
+        problem:
+          'VOD credentials are missing: give the function an execution role, or set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY',
       },
     ]);
   }

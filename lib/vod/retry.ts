@@ -27,7 +27,16 @@ export type RetryPolicy = Pick<RetryOptions, 'baseMs' | 'capMs' | 'maxAttempts' 
  * (uniform in [0, min(cap, base·2^n)]) so concurrent loops do not retry in lockstep.
  */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { clock, isRetryable, deadline, baseMs = 100, capMs = 2_000, maxAttempts = Infinity, random = Math.random, signal } = options;
+  const {
+    clock,
+    isRetryable,
+    deadline,
+    baseMs = 100,
+    capMs = 2_000,
+    maxAttempts = Infinity,
+    random = Math.random,
+    signal,
+  } = options;
   for (let n = 0; ; n++) {
     try {
       return await attempt(n + 1);

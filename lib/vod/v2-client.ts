@@ -23,7 +23,8 @@ interface V2Response {
 }
 
 const KEYS_HINT = 'check TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY, or the execution role that SCF uses';
-const GRANT_HINT = 'the credentials may not call VOD: grant QcloudVODFullAccess (or the pull and confirm actions) to the user or role';
+const GRANT_HINT =
+  'the credentials may not call VOD: grant QcloudVODFullAccess (or the pull and confirm actions) to the user or role';
 
 /**
  * API 2.0 public error codes (https://cloud.tencent.com/document/product/248/4484,
@@ -51,7 +52,10 @@ const V2_CODES: Record<string, [VodErrorKind, string?]> = {
 function failure(action: string, response: V2Response, confirming: boolean): VodApiError {
   const code = String(response.code);
   // 4000 is a parameter error: in a confirm, the ConfirmEvents doc names expired handles.
-  const [kind, hint] = code === '4000' ? ['fatal' as const, confirming ? EXPIRED_HANDLE_HINT : SUBAPP_HINT] : (V2_CODES[code] ?? ['retryable' as const]);
+  const [kind, hint] =
+    code === '4000'
+      ? ['fatal' as const, confirming ? EXPIRED_HANDLE_HINT : SUBAPP_HINT]
+      : (V2_CODES[code] ?? ['retryable' as const]);
   return new VodApiError({ action, code, kind, hint, detail: response.message || response.codeDesc || 'no message' });
 }
 
@@ -99,9 +103,10 @@ export function createV2Client(
       // The 2017 API answers an empty long poll with code 4000 "no event".
       if (response.code === 4000 && /no\s*event/i.test(response.message ?? '')) return [];
       if (response.code !== 0) throw failure(actions.pull, response, false);
-      return (response.eventList ?? []).map(
-        (item): PulledEvent => ({ handle: String(item.msgHandle ?? ''), content: item.eventContent }),
-      );
+      return (response.eventList ?? []).map((item): PulledEvent => ({
+        handle: String(item.msgHandle ?? ''),
+        content: item.eventContent,
+      }));
     },
     async confirm(handles, signal) {
       const list = Object.fromEntries(handles.map((handle, i) => [`msgHandle.${i + 1}`, handle]));

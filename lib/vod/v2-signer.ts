@@ -16,15 +16,24 @@ export const isV2SignatureMethod = (value: string): value is V2SignatureMethod =
  *
  * @example signV2Params({ Action: 'PullEvent', … }, key, 'GET', 'vod.api.qcloud.com', '/v2/index.php')
  */
-export function signV2Params(params: Record<string, string>, secretKey: string, method: string, host: string, path: string): string {
+export function signV2Params(
+  params: Record<string, string>,
+  secretKey: string,
+  method: string,
+  host: string,
+  path: string,
+): string {
   const signatureMethod = params.SignatureMethod ?? V2SignatureMethod.HmacSHA1;
-  if (!isV2SignatureMethod(signatureMethod)) throw new RangeError(`SignatureMethod must be HmacSHA1 or HmacSHA256, got "${signatureMethod}"`);
+  if (!isV2SignatureMethod(signatureMethod))
+    throw new RangeError(`SignatureMethod must be HmacSHA1 or HmacSHA256, got "${signatureMethod}"`);
   const query = Object.keys(params)
     .filter((name) => name !== 'Signature')
     .sort()
     .map((name) => `${name}=${params[name]}`)
     .join('&');
-  return createHmac(DIGESTS[signatureMethod], secretKey).update(`${method.toUpperCase()}${host}${path}?${query}`, 'utf8').digest('base64');
+  return createHmac(DIGESTS[signatureMethod], secretKey)
+    .update(`${method.toUpperCase()}${host}${path}?${query}`, 'utf8')
+    .digest('base64');
 }
 
 /** The common parameters of a signed 2017 API request (HmacSHA256), `Signature` included. */

@@ -27,9 +27,21 @@ interface SdkError {
 const V3_CODES: [RegExp, VodErrorKind, string?][] = [
   [/^(InternalError|RequestLimitExceeded|ResourceUnavailable|FailedOperation|ServiceUnavailable|LimitExceeded)/, 'retryable'],
   [/^AuthFailure\.SignatureExpire/, 'auth', CLOCK_HINT],
-  [/^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)/, 'auth', 'check TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY, or the execution role that SCF uses'],
-  [/^AuthFailure\.(TokenFailure|InvalidAuthorization)/, 'auth', 'the session token is missing or expired: check TENCENTCLOUD_SESSIONTOKEN or the execution role'],
-  [/^(AuthFailure|UnauthorizedOperation)/, 'auth', 'the credentials may not call VOD: grant QcloudVODFullAccess (or PullEvents/ConfirmEvents) to the user or role'],
+  [
+    /^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)/,
+    'auth',
+    'check TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY, or the execution role that SCF uses',
+  ],
+  [
+    /^AuthFailure\.(TokenFailure|InvalidAuthorization)/,
+    'auth',
+    'the session token is missing or expired: check TENCENTCLOUD_SESSIONTOKEN or the execution role',
+  ],
+  [
+    /^(AuthFailure|UnauthorizedOperation)/,
+    'auth',
+    'the credentials may not call VOD: grant QcloudVODFullAccess (or PullEvents/ConfirmEvents) to the user or role',
+  ],
   [/^ResourceNotFound\.(SubAppId|SubApp)/, 'fatal', 'VOD_SUBAPP_ID names no sub-application of this account'],
 ];
 
@@ -37,7 +49,11 @@ const V3_CODES: [RegExp, VodErrorKind, string?][] = [
 function classify(action: string, error: unknown): VodApiError {
   const { code, httpCode, requestId, message } = error as SdkError;
   if (code) {
-    const [, kind, hint] = V3_CODES.find(([pattern]) => pattern.test(code)) ?? [undefined, 'fatal' as const, parameterHint(action, code)];
+    const [, kind, hint] = V3_CODES.find(([pattern]) => pattern.test(code)) ?? [
+      undefined,
+      'fatal' as const,
+      parameterHint(action, code),
+    ];
     return new VodApiError({ action, code, kind, detail: message, hint, requestId, cause: error });
   }
   if (httpCode) return httpFailure(action, httpCode, message, error);
@@ -78,9 +94,7 @@ export function createV3Client(settings: VodClientSettings): VodQueueClient {
         if ((error as SdkError).code === 'ResourceNotFound') return [];
         throw classify('PullEvents', error);
       }
-      return (response.EventSet ?? []).map(
-        (content): PulledEvent => ({ handle: String(content.EventHandle ?? ''), content }),
-      );
+      return (response.EventSet ?? []).map((content): PulledEvent => ({ handle: String(content.EventHandle ?? ''), content }));
     },
     async confirm(handles, signal) {
       try {

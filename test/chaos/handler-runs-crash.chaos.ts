@@ -54,7 +54,15 @@ beforeAll(async () => {
   // Inside the project, so the child resolves its packages from node_modules.
   dir = mkdtempSync(join('dist', 'crash-'));
   child = join(dir, 'dispatcher.cjs');
-  await build({ entryPoints: ['test/helpers/crash-dispatcher.ts'], outfile: child, bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: ['test/helpers/crash-dispatcher.ts'],
+    outfile: child,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'silent',
+  });
 });
 
 afterAll(async () => {
@@ -67,7 +75,11 @@ afterAll(async () => {
 
 function runChild(env: Record<string, string>): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => {
-    const process_ = spawn(process.execPath, [child], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'], cwd: process.cwd() });
+    const process_ = spawn(process.execPath, [child], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: process.cwd(),
+    });
     process_.on('exit', (_, signal) => resolve(signal));
   });
 }
@@ -75,24 +87,36 @@ function runChild(env: Record<string, string>): Promise<NodeJS.Signals | null> {
 it('every (event, handler) ends with exactly one succeeded run when dispatchers SIGKILL themselves at random points; the receiver verified every event', async () => {
   const forwardUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   // The registry the functions would have: the same names and types as the child's.
-  const registry = createRegistry({ '*': [{ name: 'effect', run: async () => {} }, { name: FORWARD_HANDLER, run: async () => {} }] });
+  const registry = createRegistry({
+    '*': [
+      { name: 'effect', run: async () => {} },
+      { name: FORWARD_HANDLER, run: async () => {} },
+    ],
+  });
   const store = createEventStore(sql, { projections: [stateProjection(), outboxProjection(outboxSpec(registry)!)] });
   const contents = Array.from({ length: EVENTS }, (_, i) => ({
     EventType: 'ProcedureStateChanged',
     ProcedureStateChangeEvent: { TaskId: `task-${i}`, Status: 'FINISH', FileId: `file-${i % 50}` },
   }));
   // By pull in batches of 16, and a third again by callback (duplicates by the other path), a tenth twice by callback.
-  for (let i = 0; i < EVENTS; i += 16) await store.upsert(contents.slice(i, i + 16).map((c) => normalize(c, { source: 'pull', api: 'v3' })), new Date());
+  for (let i = 0; i < EVENTS; i += 16)
+    await store.upsert(
+      contents.slice(i, i + 16).map((c) => normalize(c, { source: 'pull', api: 'v3' })),
+      new Date(),
+    );
   for (let i = 0; i < EVENTS; i += 3) {
     const event = normalize(contents[i], { source: 'callback' });
     await store.deliver(event, { key: `pair-${i}`, expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, new Date());
-    if (i % 10 === 0) await store.deliver(event, { key: `pair-${i}`, expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, new Date());
+    if (i % 10 === 0)
+      await store.deliver(event, { key: `pair-${i}`, expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, new Date());
   }
 
   const env = { DATABASE_URL: databaseUrl, FORWARD_URL: forwardUrl, FORWARD_SECRET: SECRET, KILL_RATE: String(KILL_RATE) };
   let kills = 0;
   for (let round = 0; round < 60; round++) {
-    const [left] = await sql.query<{ count: string }>(`SELECT count(*)::text AS count FROM vod_handler_runs WHERE status <> 'succeeded'`);
+    const [left] = await sql.query<{ count: string }>(
+      `SELECT count(*)::text AS count FROM vod_handler_runs WHERE status <> 'succeeded'`,
+    );
     if (Number(left!.count) === 0) break;
     // Two overlapping dispatchers each round.
     const signals = await Promise.all([runChild(env), runChild(env)]);

@@ -17,7 +17,11 @@ let gateway: LocalGateway;
 let sql: SqlClient;
 
 beforeAll(async () => {
-  const env = { DATABASE_URL: await createDatabase(inject('postgresUrl')), VOD_CALLBACK_SIGN_KEY: SIGN_KEY, CALLBACK_MAX_BODY_BYTES: '4096' };
+  const env = {
+    DATABASE_URL: await createDatabase(inject('postgresUrl')),
+    VOD_CALLBACK_SIGN_KEY: SIGN_KEY,
+    CALLBACK_MAX_BODY_BYTES: '4096',
+  };
   runtime = createRuntime(loadConfig(env), { log: captureLog() });
   gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
   await runtime.store();
@@ -42,8 +46,17 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
     const pullComplete = await post(vodBody(seeds.pullComplete003Callback));
     const concat = await post(vodBody(seeds.concatComplete002Callback));
     expect([pullComplete.status, concat.status]).toEqual([200, 200]);
-    expect(await row(pullComplete.json.id)).toMatchObject({ event_type: 'PullComplete', api_format: 'v3', source: 'callback', delivery_count: 1 });
-    expect(await row(concat.json.id)).toMatchObject({ event_type: 'ConcatComplete', api_format: 'v2', task_id: 'concat-1edb7eb88a599d05abe451cfc541cfbd' });
+    expect(await row(pullComplete.json.id)).toMatchObject({
+      event_type: 'PullComplete',
+      api_format: 'v3',
+      source: 'callback',
+      delivery_count: 1,
+    });
+    expect(await row(concat.json.id)).toMatchObject({
+      event_type: 'ConcatComplete',
+      api_format: 'v2',
+      task_id: 'concat-1edb7eb88a599d05abe451cfc541cfbd',
+    });
   });
 
   it('makes one row of 50 concurrent identical callbacks, with delivery_count 50', async () => {
@@ -70,7 +83,10 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
 
   it('answers 401 to an unsigned callback', async () => {
     const answer = await post(JSON.stringify(seeds.pullComplete003Callback));
-    expect(answer).toMatchObject({ status: 401, json: { error: 'unauthorized', reason: 'missing Sign field: expected MD5(key + T) in the JSON body' } });
+    expect(answer).toMatchObject({
+      status: 401,
+      json: { error: 'unauthorized', reason: 'missing Sign field: expected MD5(key + T) in the JSON body' },
+    });
   });
 
   it('answers 405 with Allow to a GET, and 404 off the callback path', async () => {
@@ -93,7 +109,12 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
 
   it('stores every v3 event type pushed the way VOD pushes it, signed by the emulator', async () => {
     const examples = v3Examples();
-    const results = await pushEvents(examples.map(httpForm), { url: gateway.url, signKey: SIGN_KEY, timeoutMs: 5000, attempts: 3 });
+    const results = await pushEvents(examples.map(httpForm), {
+      url: gateway.url,
+      signKey: SIGN_KEY,
+      timeoutMs: 5000,
+      attempts: 3,
+    });
     expect(results.map((result) => result.statuses)).toEqual(examples.map(() => [200]));
     const ids = examples.map((example) => normalize(httpForm(example), { source: 'callback' }).id);
     const rows = await sql.query<{ id: string; event_type: string; source: string }>(
@@ -106,12 +127,21 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
   });
 
   it('answers the pusher 401 when it signs with another key', async () => {
-    const result = await pushEvent(seeds.pullComplete003Callback, { url: gateway.url, signKey: 'OtherKey', timeoutMs: 5000, attempts: 3 });
+    const result = await pushEvent(seeds.pullComplete003Callback, {
+      url: gateway.url,
+      signKey: 'OtherKey',
+      timeoutMs: 5000,
+      attempts: 3,
+    });
     expect(result).toEqual({ delivered: true, attempts: 1, statuses: [401] });
   });
 
   it('passes the header case the client sent, so the reason names the content type', async () => {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'CONTENT-TYPE': 'text/plain' }, body: '{"EventType":' });
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'CONTENT-TYPE': 'text/plain' },
+      body: '{"EventType":',
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { reason: string }).reason).toMatch(/^body is not valid JSON \(sent as text\/plain\): /);
   });

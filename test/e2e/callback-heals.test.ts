@@ -17,7 +17,10 @@ async function freezableHop(target: URL): Promise<{ port: number; freeze(): void
     const upstream = createConnection(Number(target.port), target.hostname);
     all.add(client).add(upstream);
     client.pipe(upstream).pipe(client);
-    const drop = () => { client.destroy(); upstream.destroy(); };
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
   });
@@ -26,7 +29,10 @@ async function freezableHop(target: URL): Promise<{ port: number; freeze(): void
     port: (server.address() as AddressInfo).port,
     freeze() {
       // Nothing read, nothing written, nothing closed: every socket open now hangs.
-      for (const socket of all) { socket.unpipe(); socket.pause(); }
+      for (const socket of all) {
+        socket.unpipe();
+        socket.pause();
+      }
     },
     close: () => {
       for (const socket of all) socket.destroy();
@@ -54,7 +60,18 @@ function callbackOver(databaseUrl: string, log = captureLog()) {
   };
   let n = 0;
   const send = async () =>
-    (await handleCallback(callbackRequest(signed({ EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: [`heal-${++n}-${Math.random()}`] } }, SIGN_KEY, Date.now() + 600_000)), deps)).status;
+    (
+      await handleCallback(
+        callbackRequest(
+          signed(
+            { EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: [`heal-${++n}-${Math.random()}`] } },
+            SIGN_KEY,
+            Date.now() + 600_000,
+          ),
+        ),
+        deps,
+      )
+    ).status;
   return { runtime, send };
 }
 
@@ -91,7 +108,14 @@ describe('the callback receiver heals itself (issue 11)', () => {
   });
 
   it('defect 10: error classes keep their names in a minified bundle', async () => {
-    const out = await build({ entryPoints: ['lib/errors.ts'], bundle: true, minify: true, format: 'cjs', write: false, platform: 'node' });
+    const out = await build({
+      entryPoints: ['lib/errors.ts'],
+      bundle: true,
+      minify: true,
+      format: 'cjs',
+      write: false,
+      platform: 'node',
+    });
     const module = { exports: {} as Record<string, new (...args: never[]) => Error> };
     new Function('module', 'exports', out.outputFiles[0]!.text)(module, module.exports);
     expect(new module.exports.StoreError!('x' as never, 'unavailable' as never).name).toBe('StoreError');

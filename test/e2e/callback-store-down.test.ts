@@ -63,7 +63,9 @@ describe('callback with the database down', { shuffle: false }, () => {
     expect(letters.map((letter) => letter.payload)).toEqual([JSON.stringify(withoutEnvelope(seeds.pullEvents001[1])), concat]);
     // No key is configured: nothing was verified, and the letters say so.
     expect(letters.map((letter) => letter.verified)).toEqual([false, false]);
-    expect(letters.every((letter) => letter.level === 'error' && /the store is unavailable/.test(String(letter.reason)))).toBe(true);
+    expect(letters.every((letter) => letter.level === 'error' && /the store is unavailable/.test(String(letter.reason)))).toBe(
+      true,
+    );
   });
 
   it('stores again once the database is back, and replaying the dead letters restores their events', async () => {
@@ -102,7 +104,10 @@ describe('callback with the database down at cold start', () => {
       const first = await fetch(coldGateway.url, { method: 'POST', body });
       expect(first.status).toBe(503);
       expect(coldLog.deadLetters()).toMatchObject([
-        { payload: JSON.stringify(withoutEnvelope(seeds.pullEvents001[3])), reason: expect.stringMatching(/the store is unavailable/) },
+        {
+          payload: JSON.stringify(withoutEnvelope(seeds.pullEvents001[3])),
+          reason: expect.stringMatching(/the store is unavailable/),
+        },
       ]);
       await server.restart();
       const second = await fetch(coldGateway.url, { method: 'POST', body });

@@ -25,13 +25,19 @@ describe('CLI: a port in use', () => {
     ['dev', ['dev', '--port']],
     ['serve', ['serve', '--port']],
     ['emulator', ['emulator', '--port']],
-  ])('%s: one line naming the port and the way out, everything stopped, exit 1', async (name, args) => {
-    const run = await runCliToEnd(cli, [...args, String(busyPort)], { ...cleanEnv(), PGLITE_DIR: join(dir, 'pglite') });
+  ])(
+    '%s: one line naming the port and the way out, everything stopped, exit 1',
+    async (name, args) => {
+      const run = await runCliToEnd(cli, [...args, String(busyPort)], { ...cleanEnv(), PGLITE_DIR: join(dir, 'pglite') });
 
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n').at(-1)).toBe(`vod-events ${name}: port ${busyPort} is in use; use --port N or --port 0`);
-    expect(run.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
-  }, 60_000);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n').at(-1)).toBe(
+        `vod-events ${name}: port ${busyPort} is in use; use --port N or --port 0`,
+      );
+      expect(run.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
+    },
+    60_000,
+  );
 });
 
 describe('CLI: configuration errors exit 2', () => {
@@ -39,7 +45,9 @@ describe('CLI: configuration errors exit 2', () => {
     const run = await runCliToEnd(cli, ['drain'], { ...cleanEnv(), PGLITE_DIR: join(dir, 'pglite') });
 
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^vod-events drain: configuration error: TENCENTCLOUD_SECRETID: VOD credentials are missing/);
+    expect(run.stderr.trim()).toMatch(
+      /^vod-events drain: configuration error: TENCENTCLOUD_SECRETID: VOD credentials are missing/,
+    );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 

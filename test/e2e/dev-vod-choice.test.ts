@@ -11,7 +11,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('vod-events dev and the real VOD', () => {
   // The standard Tencent variables a developer has exported for other tools.
-  const withTencentKeys = () => ({ ...cleanEnv(), PGLITE_DIR: join(dir, 'pglite'), TENCENTCLOUD_SECRETID: 'AKIDreal0000000000', TENCENTCLOUD_SECRETKEY: 'real-secret-key', DRAIN_BUDGET_MS: '2000' });
+  const withTencentKeys = () => ({
+    ...cleanEnv(),
+    PGLITE_DIR: join(dir, 'pglite'),
+    TENCENTCLOUD_SECRETID: 'AKIDreal0000000000',
+    TENCENTCLOUD_SECRETKEY: 'real-secret-key',
+    DRAIN_BUDGET_MS: '2000',
+  });
 
   it('without --real-vod never contacts a non-loopback host, even with TENCENTCLOUD_SECRETID/SECRETKEY set', async () => {
     const run = await runCliToEnd(cli, ['dev', '--once', '--port', '0'], withTencentKeys(), guard);

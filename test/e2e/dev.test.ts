@@ -15,7 +15,10 @@ describe('vod-events dev --once', () => {
   /** Each screen `dev` prints, one entry per write (a terminal's clear-screen left out); `terminal` makes stdout a TTY of that size. */
   const devIo = (terminal?: { columns: number; rows: number }) => {
     const printed: string[] = [];
-    const stdout = { ...(terminal && { isTTY: true, ...terminal }), write: (text: string) => void (text.startsWith('\x1b[') || printed.push(text.replace(/\n$/, ''))) };
+    const stdout = {
+      ...(terminal && { isTTY: true, ...terminal }),
+      write: (text: string) => void (text.startsWith('\x1b[') || printed.push(text.replace(/\n$/, ''))),
+    };
     const captured = captureIo({ PGLITE_DIR: join(dir, 'pglite') });
     return { printed, io: { ...captured.io, stdout }, err: captured.err };
   };

@@ -20,7 +20,11 @@ const scfContext = (limitMs: number) => {
   const endsAt = Date.now() + limitMs;
   return { getRemainingTimeInMillis: () => endsAt - Date.now() };
 };
-const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('resolved'), (error: unknown) => error as DrainError);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('resolved'),
+    (error: unknown) => error as DrainError,
+  );
 
 describe('pull-events inside its SCF time limit', () => {
   it('rejects naming the network when VOD never answers, before the limit, whatever DRAIN_BUDGET_MS says', async () => {
@@ -50,7 +54,11 @@ describe('pull-events messages', () => {
     harness = await startDrainHarness();
     harness.emulator.enqueue(v3EventBatch(2, 42));
     const [credential] = harness.emulator.credentials;
-    const config = loadConfig({ VOD_ENDPOINT: harness.emulator.url, TENCENTCLOUD_SECRETID: credential!.secretId, TENCENTCLOUD_SECRETKEY: credential!.secretKey });
+    const config = loadConfig({
+      VOD_ENDPOINT: harness.emulator.url,
+      TENCENTCLOUD_SECRETID: credential!.secretId,
+      TENCENTCLOUD_SECRETKEY: credential!.secretKey,
+    });
     const vod = createVodQueueClient(config, systemClock);
     const events = await vod.pull(new AbortController().signal);
     const error = await vod.confirm([events[0]!.handle, 'no-such-handle'], new AbortController().signal).catch((e: unknown) => e);
@@ -69,7 +77,14 @@ describe('pull-events messages', () => {
   it('does not retry a v2 clock-skew answer, and says the clock is off', async () => {
     harness = await startDrainHarness();
     const [credential] = harness.emulator.credentials;
-    const env = { DATABASE_URL: harness.databaseUrl, VOD_ENDPOINT: harness.emulator.url, VOD_API: 'v2', TENCENTCLOUD_SECRETID: credential!.secretId, TENCENTCLOUD_SECRETKEY: credential!.secretKey, DRAIN_BUDGET_MS: '5000' };
+    const env = {
+      DATABASE_URL: harness.databaseUrl,
+      VOD_ENDPOINT: harness.emulator.url,
+      VOD_API: 'v2',
+      TENCENTCLOUD_SECRETID: credential!.secretId,
+      TENCENTCLOUD_SECRETKEY: credential!.secretKey,
+      DRAIN_BUDGET_MS: '5000',
+    };
     const skewed = { ...systemClock, now: () => Date.now() - 10 * 60_000 };
     const runtime = createRuntime(loadConfig(env), { log: silentLogger, clock: skewed });
     harness.runtimes.push(runtime);
@@ -83,6 +98,8 @@ describe('pull-events messages', () => {
     harness = await startDrainHarness();
     const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
     const failure = await failureOf(harness.invoke({ DATABASE_URL: url }));
-    expect(failure.message).toMatch(/^connecting to PostgreSQL \(DATABASE_URL\) failed, the store is unavailable: .*ECONNREFUSED/);
+    expect(failure.message).toMatch(
+      /^connecting to PostgreSQL \(DATABASE_URL\) failed, the store is unavailable: .*ECONNREFUSED/,
+    );
   });
 });

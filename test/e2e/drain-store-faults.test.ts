@@ -80,7 +80,7 @@ describe('pull-events when the store misbehaves', () => {
     await emulator.close();
   }, 60_000);
 
-  it('reads the VOD credentials per invocation, as SCF renews an execution role\'s keys', async () => {
+  it("reads the VOD credentials per invocation, as SCF renews an execution role's keys", async () => {
     emulator = await startEmulator({ longPollMs: 100 });
     emulator.enqueue(v3EventBatch(3, 23));
     const runtime = createRuntime(loadConfig(envFor()), { log: silentLogger });
@@ -104,7 +104,9 @@ describe('pull-events when the store misbehaves', () => {
     await released.locked;
     const started = Date.now();
     const endsAt = started + 14_000;
-    const failure = await createPullEventsHandler(runtime)({}, { getRemainingTimeInMillis: () => endsAt - Date.now() }).catch((error: unknown) => error);
+    const failure = await createPullEventsHandler(runtime)({}, { getRemainingTimeInMillis: () => endsAt - Date.now() }).catch(
+      (error: unknown) => error,
+    );
     // Every blocked statement used to wait its full 15 s statement_timeout.
     expect(Date.now() - started).toBeLessThan(14_000);
     expect(failure).toBeInstanceOf(DrainError);

@@ -16,7 +16,15 @@ describe('pull-events against the emulator and PostgreSQL', () => {
     const events = v3EventBatch(1000, 1);
     harness.emulator.enqueue(events);
     const result = await harness.invoke();
-    expect(result).toMatchObject({ pulled: 1000, inserted: 1000, duplicates: 0, confirmed: 1000, unconfirmed: 0, stopReason: 'drained', api: 'v3' });
+    expect(result).toMatchObject({
+      pulled: 1000,
+      inserted: 1000,
+      duplicates: 0,
+      confirmed: 1000,
+      unconfirmed: 0,
+      stopReason: 'drained',
+      api: 'v3',
+    });
     expect(result.batches).toBeGreaterThanOrEqual(1000 / 16);
     const rows = await harness.rows();
     expect(rows.map((row) => row.id).sort()).toEqual(events.map((event) => dedupeKey(event)).sort());
@@ -66,7 +74,10 @@ describe('pull-events against the emulator and PostgreSQL', () => {
     ['v2-legacy', 'pullVodEvent000'],
   ] as const)('drains the %s queue with signed 2017-API calls', async (api, seed) => {
     harness = await startDrainHarness();
-    harness.emulator.enqueue(seeds[seed].map((item) => item.eventContent), { format: api });
+    harness.emulator.enqueue(
+      seeds[seed].map((item) => item.eventContent),
+      { format: api },
+    );
     const result = await harness.invoke({ VOD_API: api });
     expect(result).toMatchObject({ api, pulled: 2, inserted: 2, confirmed: 2, stopReason: 'drained' });
     expect((await harness.rows()).map((row) => row.event_type).sort()).toEqual(
@@ -86,7 +97,13 @@ describe('pull-events against the emulator and PostgreSQL', () => {
 
 describe('pull-events under faults', () => {
   it('retries pull errors and rate limiting, storing every event once', async () => {
-    harness = await startDrainHarness({ seed: 3, faults: { PullEvents: { errorRate: 0.3, errorCode: 'InternalError' }, ConfirmEvents: { errorRate: 0.2, errorCode: 'RequestLimitExceeded' } } });
+    harness = await startDrainHarness({
+      seed: 3,
+      faults: {
+        PullEvents: { errorRate: 0.3, errorCode: 'InternalError' },
+        ConfirmEvents: { errorRate: 0.2, errorCode: 'RequestLimitExceeded' },
+      },
+    });
     harness.emulator.enqueue(v3EventBatch(300, 6));
     const result = await harness.invoke();
     expect(result.retries).toBeGreaterThan(0);
@@ -131,7 +148,9 @@ describe('pull-events under faults', () => {
     harness.emulator.enqueue(v3EventBatch(3, 9));
     const failure = await harness.invoke({ TENCENTCLOUD_SECRETKEY: 'wrong' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DrainError);
-    expect((failure as DrainError).message).toMatch(/PullEvents failed with AuthFailure\.SignatureFailure.*TENCENTCLOUD_SECRETID\/TENCENTCLOUD_SECRETKEY/);
+    expect((failure as DrainError).message).toMatch(
+      /PullEvents failed with AuthFailure\.SignatureFailure.*TENCENTCLOUD_SECRETID\/TENCENTCLOUD_SECRETKEY/,
+    );
     expect((failure as DrainError).result).toMatchObject({ pulled: 0, confirmed: 0 });
     expect(harness.emulator.stats()).toMatchObject({ pending: 3 });
   });

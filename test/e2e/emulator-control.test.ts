@@ -26,18 +26,28 @@ describe('Emulator: control API', () => {
     await control(emulator, 'POST', 'events', { format: 'v2-legacy', subAppId: 7, events: [legacy] });
 
     expect(await v2Call(emulator, 'PullVodEvent')).toMatchObject({ code: 4000 });
-    expect(await v2Call(emulator, 'PullVodEvent', { SubAppId: '7' })).toMatchObject({ code: 0, eventList: [{ eventContent: legacy }] });
+    expect(await v2Call(emulator, 'PullVodEvent', { SubAppId: '7' })).toMatchObject({
+      code: 0,
+      eventList: [{ eventContent: legacy }],
+    });
   });
 
   it.each([
     ['not JSON', '{', 'body is not valid JSON'],
-    ['an object without events', { format: 'v3' }, 'expected an array of v3 event contents, or {"format": "v3"|"v2"|"v2-legacy", "events": [...], "subAppId"?: n}'],
+    [
+      'an object without events',
+      { format: 'v3' },
+      'expected an array of v3 event contents, or {"format": "v3"|"v2"|"v2-legacy", "events": [...], "subAppId"?: n}',
+    ],
     ['a non-object event', [event, 3], 'events[1] must be a JSON object'],
     ['an unknown format', { format: 'v4', events: [] }, 'format must be one of v3 | v2 | v2-legacy, got "v4"'],
     ['a bad subAppId', { subAppId: -1, events: [] }, 'subAppId must be a positive integer, got -1'],
   ])('refuses %s with 400', async (_, body, error) => {
     emulator = await startTestEmulator();
-    const response = await fetch(`${emulator.url}/_emulator/events`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${emulator.url}/_emulator/events`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { error } });
     expect(emulator.stats().pending).toBe(0);
   });
@@ -64,7 +74,15 @@ describe('Emulator: control API', () => {
       errors: {},
       faults: { latency: 1, error: 0, hang: 0, lostConfirm: 0 },
     });
-    expect(reset.body).toEqual({ pending: 0, inflight: 0, confirmed: 0, delivered: 0, calls: {}, errors: {}, faults: { latency: 0, error: 0, hang: 0, lostConfirm: 0 } });
+    expect(reset.body).toEqual({
+      pending: 0,
+      inflight: 0,
+      confirmed: 0,
+      delivered: 0,
+      calls: {},
+      errors: {},
+      faults: { latency: 0, error: 0, hang: 0, lostConfirm: 0 },
+    });
   });
 
   it('answers 404 naming the endpoints for an unknown path', async () => {

@@ -75,10 +75,21 @@ describe('Emulator: fault injection', () => {
   it('replays the same outcomes from the same seed', async () => {
     // Prepare
     const outcomes = async (seed: number) => {
-      const instance = await startTestEmulator({ seed, longPollMs: 0, emptyAnswer: 'empty-list', faults: { '*': { errorRate: 0.5 } } });
+      const instance = await startTestEmulator({
+        seed,
+        longPollMs: 0,
+        emptyAnswer: 'empty-list',
+        faults: { '*': { errorRate: 0.5 } },
+      });
       const client = sdkClient(instance);
       const codes: string[] = [];
-      for (let i = 0; i < 20; i++) codes.push(await client.PullEvents({}).then(() => 'ok', (error: { code: string }) => error.code));
+      for (let i = 0; i < 20; i++)
+        codes.push(
+          await client.PullEvents({}).then(
+            () => 'ok',
+            (error: { code: string }) => error.code,
+          ),
+        );
       await instance.close();
       return codes;
     };

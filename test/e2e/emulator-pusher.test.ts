@@ -25,7 +25,11 @@ async function receiver(answer: (index: number, res: ServerResponse) => void): P
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({
+        method: req.method,
+        contentType: req.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       answer(received.length - 1, res);
     });
   });
@@ -102,7 +106,9 @@ describe('Function: pushEvents', () => {
 
     // Assess
     expect(results).toEqual(events.map(() => ({ delivered: true, attempts: 1, statuses: [204] })));
-    expect(received.map((request) => request.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(events);
+    expect(received.map((request) => request.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      events,
+    );
     expect(maxInFlight).toBeLessThanOrEqual(3);
   });
 });

@@ -17,7 +17,13 @@ const SEED_EVENTS = [
   },
   {
     EventType: 'PullComplete',
-    PullCompleteEvent: { TaskId: '125676836723-Pull-f5ac8127b3b6b85cdc13f237c6005d8', Status: 'FINISH', ErrCode: 0, Message: 'SUCCESS', FileUrl: 'http://x/y.mp4' },
+    PullCompleteEvent: {
+      TaskId: '125676836723-Pull-f5ac8127b3b6b85cdc13f237c6005d8',
+      Status: 'FINISH',
+      ErrCode: 0,
+      Message: 'SUCCESS',
+      FileUrl: 'http://x/y.mp4',
+    },
   },
 ];
 
@@ -25,7 +31,8 @@ let emulator: RunningEmulator;
 afterEach(() => emulator?.close());
 
 const withoutHandle = ({ EventHandle: _, ...content }: Record<string, unknown>) => content;
-const fileIds = (count: number) => Array.from({ length: count }, (_, i) => ({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: `f${i}` } }));
+const fileIds = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: `f${i}` } }));
 
 describe('Emulator: v3 API through the official SDK', () => {
   it('delivers events unchanged, each with a handle, and never again once confirmed', async () => {
@@ -46,7 +53,13 @@ describe('Emulator: v3 API through the official SDK', () => {
     expect(typeof pulled.RequestId).toBe('string');
     expect(confirmed).toEqual({ RequestId: expect.any(String) });
     expect(after).toMatchObject({ code: 'ResourceNotFound', message: 'no event' });
-    expect(emulator.stats()).toMatchObject({ pending: 0, inflight: 0, confirmed: 2, delivered: 2, calls: { PullEvents: 2, ConfirmEvents: 1 } });
+    expect(emulator.stats()).toMatchObject({
+      pending: 0,
+      inflight: 0,
+      confirmed: 2,
+      delivered: 2,
+      calls: { PullEvents: 2, ConfirmEvents: 1 },
+    });
   });
 
   it('hands out at most 16 events per pull', async () => {
@@ -97,8 +110,16 @@ describe('Emulator: v3 API through the official SDK', () => {
   it('answers GET requests and non-TC3 signing with UnsupportedOperation', async () => {
     emulator = await startTestEmulator();
     const endpoint = new URL(emulator.url).host;
-    const get = new vod.v20180717.Client({ credential: TEST_CREDENTIAL, region: '', profile: { httpProfile: { endpoint, protocol: 'http://', reqMethod: 'GET' } } });
-    const hmac = new vod.v20180717.Client({ credential: TEST_CREDENTIAL, region: '', profile: { signMethod: 'HmacSHA256', httpProfile: { endpoint, protocol: 'http://' } } });
+    const get = new vod.v20180717.Client({
+      credential: TEST_CREDENTIAL,
+      region: '',
+      profile: { httpProfile: { endpoint, protocol: 'http://', reqMethod: 'GET' } },
+    });
+    const hmac = new vod.v20180717.Client({
+      credential: TEST_CREDENTIAL,
+      region: '',
+      profile: { signMethod: 'HmacSHA256', httpProfile: { endpoint, protocol: 'http://' } },
+    });
 
     expect((await sdkError(get.PullEvents({}))).code).toBe('UnsupportedOperation');
     expect((await sdkError(hmac.PullEvents({}))).code).toBe('UnsupportedOperation');
@@ -128,19 +149,22 @@ describe('Emulator: v3 API through the official SDK', () => {
     ['empty-list', []],
     ['null', null],
   ] as const)('an empty long poll with emptyAnswer %s', (emptyAnswer, eventSet) => {
-    it(eventSet === undefined ? 'throws ResourceNotFound "no event" from the SDK' : `answers EventSet ${JSON.stringify(eventSet)}`, async () => {
-      emulator = await startTestEmulator({ longPollMs: 50, emptyAnswer });
-      const client = sdkClient(emulator);
+    it(
+      eventSet === undefined ? 'throws ResourceNotFound "no event" from the SDK' : `answers EventSet ${JSON.stringify(eventSet)}`,
+      async () => {
+        emulator = await startTestEmulator({ longPollMs: 50, emptyAnswer });
+        const client = sdkClient(emulator);
 
-      if (eventSet === undefined) {
-        // The SDK throws TencentCloudSDKHttpException: an Error whose `code` is the API's.
-        const error: unknown = await client.PullEvents({}).catch((thrown: unknown) => thrown);
-        expect(error).toBeInstanceOf(Error);
-        expect(error).toMatchObject({ code: 'ResourceNotFound', message: 'no event', requestId: expect.any(String) });
-      } else {
-        expect(await client.PullEvents({})).toEqual({ EventSet: eventSet, RequestId: expect.any(String) });
-      }
-    });
+        if (eventSet === undefined) {
+          // The SDK throws TencentCloudSDKHttpException: an Error whose `code` is the API's.
+          const error: unknown = await client.PullEvents({}).catch((thrown: unknown) => thrown);
+          expect(error).toBeInstanceOf(Error);
+          expect(error).toMatchObject({ code: 'ResourceNotFound', message: 'no event', requestId: expect.any(String) });
+        } else {
+          expect(await client.PullEvents({})).toEqual({ EventSet: eventSet, RequestId: expect.any(String) });
+        }
+      },
+    );
   });
 
   it('holds an empty pull for the long-poll time and returns early when an event arrives', async () => {
@@ -196,7 +220,9 @@ describe('Emulator: v3 API through the official SDK', () => {
     emulator = await startTestEmulator();
     emulator.enqueue(fileIds(17));
     const client = sdkClient(emulator);
-    const handles = [...(await client.PullEvents({})).EventSet!, ...(await client.PullEvents({})).EventSet!].map((event) => event.EventHandle!);
+    const handles = [...(await client.PullEvents({})).EventSet!, ...(await client.PullEvents({})).EventSet!].map(
+      (event) => event.EventHandle!,
+    );
 
     const error = await sdkError(client.ConfirmEvents({ EventHandles: handles }));
 
@@ -241,7 +267,13 @@ describe('Emulator: v3 API through the official SDK', () => {
 
     // Act
     const pulls = [];
-    for (let i = 0; i < 5; i++) pulls.push(await client.PullEvents({}).then(() => 'ok', (error: { code: string }) => error.code));
+    for (let i = 0; i < 5; i++)
+      pulls.push(
+        await client.PullEvents({}).then(
+          () => 'ok',
+          (error: { code: string }) => error.code,
+        ),
+      );
     const confirm = await sdkError(client.ConfirmEvents({ EventHandles: ['x'] }));
 
     // Assess

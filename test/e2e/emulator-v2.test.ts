@@ -3,7 +3,14 @@ import { V2_HOST, type RunningEmulator } from '../../tools/emulator';
 import { sdkClient, sdkError, startTestEmulator, TEST_CREDENTIAL, v2Call } from '../helpers/emulator';
 
 /** seeds/002 and seeds/000 contents. */
-const V2_EVENT = { version: '4.0', eventType: 'NewFileUpload', data: { fileId: '14508071098244959037', fileUrl: 'http://251000330.vod2.myqcloud.com/vod251000330/14508071098244959037/f0.flv' } };
+const V2_EVENT = {
+  version: '4.0',
+  eventType: 'NewFileUpload',
+  data: {
+    fileId: '14508071098244959037',
+    fileUrl: 'http://251000330.vod2.myqcloud.com/vod251000330/14508071098244959037/f0.flv',
+  },
+};
 const LEGACY_EVENT = { status: 0, message: '', task: 'concatfile', data: { vod_task_id: 'XXXX' } };
 
 let emulator: RunningEmulator;
@@ -18,7 +25,12 @@ describe('Emulator: v2 API', () => {
     // Act
     const pulled = await v2Call(emulator, 'PullEvent', {}, { signatureMethod: 'HmacSHA1' });
     const [entry] = pulled.eventList as { msgHandle: string; eventContent: unknown }[];
-    const confirmed = await v2Call(emulator, 'ConfirmEvent', { 'msgHandle.1': entry!.msgHandle }, { signatureMethod: 'HmacSHA1' });
+    const confirmed = await v2Call(
+      emulator,
+      'ConfirmEvent',
+      { 'msgHandle.1': entry!.msgHandle },
+      { signatureMethod: 'HmacSHA1' },
+    );
     const empty = await v2Call(emulator, 'PullEvent');
 
     // Assess
@@ -34,7 +46,12 @@ describe('Emulator: v2 API', () => {
 
     const pulled = await v2Call(emulator, 'PullVodEvent', {}, { method: 'POST', signatureMethod: 'HmacSHA256' });
     const handles = (pulled.eventList as { msgHandle: string }[]).map((entry) => entry.msgHandle);
-    const confirmed = await v2Call(emulator, 'ConfirmVodEvent', { 'msgHandle.1': handles[0]!, 'msgHandle.2': handles[1]! }, { method: 'POST', signatureMethod: 'HmacSHA256' });
+    const confirmed = await v2Call(
+      emulator,
+      'ConfirmVodEvent',
+      { 'msgHandle.1': handles[0]!, 'msgHandle.2': handles[1]! },
+      { method: 'POST', signatureMethod: 'HmacSHA256' },
+    );
 
     expect(pulled).toMatchObject({ code: 0, eventList: [{ eventContent: LEGACY_EVENT }, { eventContent: LEGACY_EVENT }] });
     expect(confirmed).toEqual({ code: 0, message: '' });
@@ -54,7 +71,12 @@ describe('Emulator: v2 API', () => {
     emulator = await startTestEmulator({ longPollMs: 0 });
     emulator.enqueue([V2_EVENT], { format: 'v2' });
 
-    const answer = await v2Call(emulator, 'PullEvent', {}, { signatureMethod, credential: { ...TEST_CREDENTIAL, secretKey: 'wrong' } });
+    const answer = await v2Call(
+      emulator,
+      'PullEvent',
+      {},
+      { signatureMethod, credential: { ...TEST_CREDENTIAL, secretKey: 'wrong' } },
+    );
 
     expect(answer).toEqual({ code: 4100, message: 'signature verification failed' });
     expect(emulator.stats()).toMatchObject({ pending: 1, delivered: 0 });

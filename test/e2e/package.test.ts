@@ -46,7 +46,16 @@ const DEPLOY_ENV = {
 /** The parent's environment without anything that would change the deploy, plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...TABLE_VARIABLES, 'NODE_OPTIONS', 'PULL_EVENTS_CRON', 'SCF_VPC_ID', 'SCF_SUBNET_ID', 'SCF_ROLE', 'VOD_CALLBACK_UNSIGNED', 'TENCENT_REGION']) {
+  for (const name of [
+    ...TABLE_VARIABLES,
+    'NODE_OPTIONS',
+    'PULL_EVENTS_CRON',
+    'SCF_VPC_ID',
+    'SCF_SUBNET_ID',
+    'SCF_ROLE',
+    'VOD_CALLBACK_UNSIGNED',
+    'TENCENT_REGION',
+  ]) {
     delete env[name];
   }
   return {
@@ -169,7 +178,11 @@ describe('npm run package (offline, no credentials)', () => {
       // No node_modules anywhere above `dir`: SCF's Node runtimes from 14.18 ship no libraries.
       const probe = spawnSync(
         process.execPath,
-        ['-e', 'const m = require(process.argv[1]); process.stdout.write(`\\nmain_handler=${typeof m.main_handler}\\n`)', join(dir, 'index.js')],
+        [
+          '-e',
+          'const m = require(process.argv[1]); process.stdout.write(`\\nmain_handler=${typeof m.main_handler}\\n`)',
+          join(dir, 'index.js'),
+        ],
         {
           cwd: dir,
           encoding: 'utf8',
@@ -179,7 +192,7 @@ describe('npm run package (offline, no credentials)', () => {
             TENCENTCLOUD_SECRETID: 'AKIDtest',
             TENCENTCLOUD_SECRETKEY: 'test',
           },
-        }
+        },
       );
       expect(probe.stderr).not.toMatch(/Cannot find module/);
       expect(probe.stdout).toMatch(/^main_handler=function$/m);
@@ -200,11 +213,15 @@ describe('npm run package (offline, no credentials)', () => {
     expect(serverlessYml).toMatch(/^frameworkVersion: '3'$/m);
     const handlers = [...serverlessYml.matchAll(/^\s+handler:\s*(\S+)\s*$/gm)].map((match) => match[1]);
     expect(handlers).toEqual(['index.main_handler', 'index.main_handler']);
-    expect(Object.keys(resources).filter((key) => key !== 'Type').sort()).toEqual(['callback', 'pull-events']);
+    expect(
+      Object.keys(resources)
+        .filter((key) => key !== 'Type')
+        .sort(),
+    ).toEqual(['callback', 'pull-events']);
     for (const name of FUNCTIONS) {
       const Properties = props(name);
       expect(Properties.Handler).toBe('index.main_handler');
-      expect(Properties.Runtime, 'SCF\'s Node 20 runtime is Nodejs20.19 (Nodejs20.15 does not exist)').toBe('Nodejs20.19');
+      expect(Properties.Runtime, "SCF's Node 20 runtime is Nodejs20.19 (Nodejs20.15 does not exist)").toBe('Nodejs20.19');
       expect(Properties.Role).toBe('SCF_QcsRole');
       expect(Properties.FunctionName).toBe(`vod-events-dev-${name}`);
       expect(Properties.Artifact).toBe(join('.serverless', `${name}.zip`));
@@ -234,7 +251,11 @@ describe('npm run package (offline, no credentials)', () => {
     expect(Properties.Events).toHaveLength(1);
     expect(trigger('callback', 'callback-url')).toEqual({
       Type: 'HTTP',
-      Properties: { Qualifier: '$DEFAULT', TriggerDesc: { AuthType: 'NONE', NetConfig: { EnableIntranet: false, EnableExtranet: true } }, Enable: true },
+      Properties: {
+        Qualifier: '$DEFAULT',
+        TriggerDesc: { AuthType: 'NONE', NetConfig: { EnableIntranet: false, EnableExtranet: true } },
+        Enable: true,
+      },
     });
     expect(serverlessYml, 'SCF no longer creates API-gateway triggers (notice 583/107631)').not.toMatch(/^\s*-\s*apigw:/m);
   });
@@ -243,10 +264,16 @@ describe('npm run package (offline, no credentials)', () => {
     for (const name of FUNCTIONS) {
       const probe = spawnSync(
         process.execPath,
-        ['-e', 'process.stdout.write(`\\nhandler=${require(process.argv[1]).main_handler.constructor.name}\\n`)', join(root, 'dist', name, 'index.js')],
-        { encoding: 'utf8', env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://u:p@127.0.0.1:1/none' } }
+        [
+          '-e',
+          'process.stdout.write(`\\nhandler=${require(process.argv[1]).main_handler.constructor.name}\\n`)',
+          join(root, 'dist', name, 'index.js'),
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://u:p@127.0.0.1:1/none' } },
       );
-      expect(probe.stdout, `dist/${name}/index.js main_handler (SCF waits only for async handlers, doc 583/67790)`).toMatch(/^handler=AsyncFunction$/m);
+      expect(probe.stdout, `dist/${name}/index.js main_handler (SCF waits only for async handlers, doc 583/67790)`).toMatch(
+        /^handler=AsyncFunction$/m,
+      );
     }
   });
 
@@ -292,12 +319,14 @@ function deployAgainstFake(stateFile: string, recordFile: string, extra: Record<
       SCF_SUBNET_ID: 'subnet-test0001',
       ...extra,
     },
-    180_000
+    180_000,
   );
   const record: FakeRecord = JSON.parse(readFileSync(recordFile, 'utf8'));
   if (run.status !== 0) {
     const refused = record.refused.map((call) => `  ${call.service}.${call.action}: ${call.code} ${call.message}`).join('\n');
-    throw new Error(`npm run deploy failed (${run.status}); Tencent Cloud (fake) refused:\n${refused || '  nothing'}\n${run.output.slice(-3000)}`);
+    throw new Error(
+      `npm run deploy failed (${run.status}); Tencent Cloud (fake) refused:\n${refused || '  nothing'}\n${run.output.slice(-3000)}`,
+    );
   }
   const calls = (action: string) => record.calls.filter((call) => call.action === action).map((call) => call.params);
   return { run, record, calls };
@@ -307,9 +336,12 @@ function deployAgainstFake(stateFile: string, recordFile: string, extra: Record<
 // unless it exists".
 const PROBES = new Set(['GetFunction ResourceNotFound.Function', 'CreateRole InvalidParameter.RoleNameInUse']);
 const unexpectedRefusals = (record: FakeRecord) =>
-  record.refused.filter((call) => !PROBES.has(`${call.action} ${call.code}`)).map((call) => `${call.service}.${call.action}: ${call.code} ${call.message}`);
+  record.refused
+    .filter((call) => !PROBES.has(`${call.action} ${call.code}`))
+    .map((call) => `${call.service}.${call.action}: ${call.code} ${call.message}`);
 
-const functionUrlIn = (output: string) => /Function URL of callback \(vod-events-prod-callback\): (https:\/\/\S+)/.exec(output)?.[1];
+const functionUrlIn = (output: string) =>
+  /Function URL of callback \(vod-events-prod-callback\): (https:\/\/\S+)/.exec(output)?.[1];
 
 describe('npm run deploy', () => {
   it('fails at once with a clear message when no credentials file exists', () => {
@@ -324,15 +356,32 @@ describe('npm run deploy', () => {
 
   it.each([
     ['no DATABASE_URL', { DATABASE_URL: '' }, /^npm run deploy: DATABASE_URL is not set/m],
-    ['a DATABASE_URL that is not PostgreSQL', { DATABASE_URL: 'mysql://u:p@db/vod' }, /^npm run deploy: DATABASE_URL must be a postgres:\/\//m],
-    ['no callback key', { VOD_CALLBACK_SIGN_KEY: '' }, /^npm run deploy: VOD_CALLBACK_SIGN_KEY is not set.*VOD_CALLBACK_UNSIGNED=1/m],
-    ['a key VOD would refuse', { VOD_CALLBACK_SIGN_KEY: 'has-dashes' }, /^npm run deploy: VOD_CALLBACK_SIGN_KEY must be letters and digits/m],
+    [
+      'a DATABASE_URL that is not PostgreSQL',
+      { DATABASE_URL: 'mysql://u:p@db/vod' },
+      /^npm run deploy: DATABASE_URL must be a postgres:\/\//m,
+    ],
+    [
+      'no callback key',
+      { VOD_CALLBACK_SIGN_KEY: '' },
+      /^npm run deploy: VOD_CALLBACK_SIGN_KEY is not set.*VOD_CALLBACK_UNSIGNED=1/m,
+    ],
+    [
+      'a key VOD would refuse',
+      { VOD_CALLBACK_SIGN_KEY: 'has-dashes' },
+      /^npm run deploy: VOD_CALLBACK_SIGN_KEY must be letters and digits/m,
+    ],
   ])('refuses before any API call with %s', (_label, extra, message) => {
     const recordFile = join(scratch, `preflight-${Math.random()}.json`);
     const run = npmRun(['deploy'], { ...extra, NODE_OPTIONS: `--require ${FAKE}`, FAKE_TENCENT_RECORD: recordFile }, 60_000);
     expect(run.status).toBe(1);
     expect(run.output).toMatch(message);
-    expect(run.output.trim().split('\n').filter((line) => line.startsWith('npm run deploy:'))).toHaveLength(1);
+    expect(
+      run.output
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('npm run deploy:')),
+    ).toHaveLength(1);
     expect(() => readFileSync(recordFile)).toThrow();
   });
 
@@ -354,10 +403,13 @@ describe('npm run deploy', () => {
       expect(calls('putBucket')).toEqual([{ Bucket: 'sls-cloudfunction-ap-shanghai-1250000000', Region: 'ap-shanghai' }]);
       const zipUploads = record.cos.filter((upload) => upload.Key.endsWith('.zip'));
       expect(zipUploads.map((upload) => relative(root, upload.file!)).sort()).toEqual(
-        [join('.serverless', 'callback.zip'), join('.serverless', 'pull-events.zip')].sort()
+        [join('.serverless', 'callback.zip'), join('.serverless', 'pull-events.zip')].sort(),
       );
       const created = calls('CreateFunction');
-      expect(created.map((params) => params.FunctionName).sort()).toEqual(['vod-events-prod-callback', 'vod-events-prod-pull-events']);
+      expect(created.map((params) => params.FunctionName).sort()).toEqual([
+        'vod-events-prod-callback',
+        'vod-events-prod-pull-events',
+      ]);
       for (const params of created) {
         const name = params.FunctionName.replace('vod-events-prod-', '');
         const upload = zipUploads.find((candidate) => candidate.file!.endsWith(`${name}.zip`))!;
@@ -365,7 +417,9 @@ describe('npm run deploy', () => {
         expect(params.Handler).toBe('index.main_handler');
         expect(params.Runtime).toBe('Nodejs20.19');
         expect(params.VpcConfig).toEqual({ VpcId: 'vpc-test0001', SubnetId: 'subnet-test0001' });
-        expect(Object.fromEntries(params.Environment.Variables.map((v: { Key: string; Value: string }) => [v.Key, v.Value]))).toEqual(DEPLOY_ENV);
+        expect(
+          Object.fromEntries(params.Environment.Variables.map((v: { Key: string; Value: string }) => [v.Key, v.Value])),
+        ).toEqual(DEPLOY_ENV);
       }
       expect(run.output).toMatch(/Created function URL trigger callback-url/);
     });
@@ -374,10 +428,17 @@ describe('npm run deploy', () => {
       const { calls, run } = first;
       const triggers = calls('CreateTrigger');
       expect(triggers.map((params) => params.Type).sort()).toEqual(['http', 'timer']);
-      expect(triggers.find((params) => params.Type === 'timer')).toMatchObject({ FunctionName: 'vod-events-prod-pull-events', Enable: 'OPEN', TriggerDesc: '0 */1 * * * * *' });
+      expect(triggers.find((params) => params.Type === 'timer')).toMatchObject({
+        FunctionName: 'vod-events-prod-pull-events',
+        Enable: 'OPEN',
+        TriggerDesc: '0 */1 * * * * *',
+      });
       const url = triggers.find((params) => params.Type === 'http')!;
       expect(url).toMatchObject({ FunctionName: 'vod-events-prod-callback', Qualifier: '$DEFAULT', Enable: 'OPEN' });
-      expect(JSON.parse(url.TriggerDesc)).toEqual({ AuthType: 'NONE', NetConfig: { EnableIntranet: false, EnableExtranet: true } });
+      expect(JSON.parse(url.TriggerDesc)).toEqual({
+        AuthType: 'NONE',
+        NetConfig: { EnableIntranet: false, EnableExtranet: true },
+      });
       // The fake shows the URL only from the second read: the deploy waited for it.
       expect(calls('ListTriggers').length).toBeGreaterThanOrEqual(2);
       expect(functionUrlIn(run.output)).toMatch(/^https:\/\/1250000000-\w+\.ap-shanghai\.tencentscf\.com$/);
@@ -390,7 +451,11 @@ describe('npm run deploy', () => {
       expect(unexpectedRefusals(record)).toEqual([]);
       expect(calls('putBucket')).toEqual([]);
       expect(calls('CreateFunction')).toEqual([]);
-      expect(calls('UpdateFunctionCode').map((params) => params.FunctionName).sort()).toEqual(['vod-events-prod-callback', 'vod-events-prod-pull-events']);
+      expect(
+        calls('UpdateFunctionCode')
+          .map((params) => params.FunctionName)
+          .sort(),
+      ).toEqual(['vod-events-prod-callback', 'vod-events-prod-pull-events']);
       expect(calls('UpdateFunctionConfiguration')).toHaveLength(2);
       expect(calls('CreateTrigger').filter((params) => params.Type === 'http')).toEqual([]);
       expect(calls('DeleteTrigger').filter((params) => params.Type === 'http')).toEqual([]);
@@ -409,7 +474,7 @@ describe('npm run deploy', () => {
         functions: {},
         tags: {},
         nextId: 500,
-      })
+      }),
     );
     const { calls, record } = deployAgainstFake(state, join(scratch, 'existing.json'));
     expect(calls('putBucket')).toEqual([]);
@@ -420,7 +485,12 @@ describe('npm run deploy', () => {
 });
 
 /** Runs `main_handler` of an unzipped artifact in a fresh Node process, as SCF loads it. */
-function invokeArtifact(dir: string, env: Record<string, string>, event: unknown, context: Record<string, unknown>): Promise<any> {
+function invokeArtifact(
+  dir: string,
+  env: Record<string, string>,
+  event: unknown,
+  context: Record<string, unknown>,
+): Promise<any> {
   const script = [
     'const { main_handler } = require(process.argv[1]);',
     'const context = JSON.parse(process.argv[3]);',
@@ -483,10 +553,19 @@ describe('what was deployed, invoked the way SCF invokes it', () => {
   it('callback: a function-URL event (doc 583/96099) with a signed VOD body is stored and answered 200', async () => {
     const T = Math.floor(Date.now() / 1000) + 600;
     const key = DEPLOY_ENV.VOD_CALLBACK_SIGN_KEY;
-    const body = JSON.stringify({ ...seeds.pullComplete003Callback, Sign: createHash('md5').update(`${key}${T}`).digest('hex'), T });
+    const body = JSON.stringify({
+      ...seeds.pullComplete003Callback,
+      Sign: createHash('md5').update(`${key}${T}`).digest('hex'),
+      T,
+    });
     const event = {
       body,
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'VOD-Callback', 'X-Scf-Remote-Addr': '203.0.113.7', Host: '1250000000-x.ap-shanghai.tencentscf.com' },
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'VOD-Callback',
+        'X-Scf-Remote-Addr': '203.0.113.7',
+        Host: '1250000000-x.ap-shanghai.tencentscf.com',
+      },
       httpMethod: 'POST',
       path: '/',
       queryString: {},
@@ -494,17 +573,36 @@ describe('what was deployed, invoked the way SCF invokes it', () => {
     const answer = await invokeArtifact(dirs.callback!, functionEnv(), event, { request_id: 'scf-callback-1' });
     expect(answer).toMatchObject({ statusCode: 200 });
     const rows = await sql`select event_type, source, task_id from vod_events where event_type = 'PullComplete'`;
-    expect(rows).toEqual([{ event_type: 'PullComplete', source: 'callback', task_id: seeds.pullComplete003Callback.PullCompleteEvent.TaskId }]);
+    expect(rows).toEqual([
+      { event_type: 'PullComplete', source: 'callback', task_id: seeds.pullComplete003Callback.PullCompleteEvent.TaskId },
+    ]);
 
-    const forged = await invokeArtifact(dirs.callback!, functionEnv(), { ...event, body: body.replace(/"Sign":"\w+"/, '"Sign":"0"') }, {});
+    const forged = await invokeArtifact(
+      dirs.callback!,
+      functionEnv(),
+      { ...event, body: body.replace(/"Sign":"\w+"/, '"Sign":"0"') },
+      {},
+    );
     expect(forged.statusCode).toBe(401);
   }, 60_000);
 
   it('pull-events: a timer event drains the queue into PostgreSQL', async () => {
     emulator.enqueue(seeds.pullEvents001);
-    const event = { Type: 'Timer', TriggerName: 'pull-events-timer', Time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' };
-    const result = await invokeArtifact(dirs['pull-events']!, functionEnv(), event, { request_id: 'scf-timer-1', time_limit_in_ms: 60000 });
-    expect(result).toMatchObject({ pulled: seeds.pullEvents001.length, inserted: seeds.pullEvents001.length, confirmed: seeds.pullEvents001.length });
+    const event = {
+      Type: 'Timer',
+      TriggerName: 'pull-events-timer',
+      Time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Message: '',
+    };
+    const result = await invokeArtifact(dirs['pull-events']!, functionEnv(), event, {
+      request_id: 'scf-timer-1',
+      time_limit_in_ms: 60000,
+    });
+    expect(result).toMatchObject({
+      pulled: seeds.pullEvents001.length,
+      inserted: seeds.pullEvents001.length,
+      confirmed: seeds.pullEvents001.length,
+    });
     const rows = await sql`select count(*)::int as count from vod_events where source = 'pull'`;
     expect(rows[0]?.count).toBe(seeds.pullEvents001.length);
     expect(emulator.stats()).toMatchObject({ pending: 0, inflight: 0 });

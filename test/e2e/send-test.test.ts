@@ -62,6 +62,8 @@ describe('vod-events send-test', () => {
 
   it('refuses a missing or non-http --url', async () => {
     await expect(sendTestCommand.run({ values: {}, positionals: [] }, captureIo().io)).rejects.toThrow(UsageError);
-    await expect(sendTestCommand.run({ values: { url: 'ftp://x' }, positionals: [] }, captureIo().io)).rejects.toThrow(/--url expects an http\(s\) URL/);
+    await expect(sendTestCommand.run({ values: { url: 'ftp://x' }, positionals: [] }, captureIo().io)).rejects.toThrow(
+      /--url expects an http\(s\) URL/,
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('two processes on the embedded store', () => {
     await fetch(`${emulatorUrl}/_emulator/events`, { method: 'POST', body: JSON.stringify(queued) });
 
     // Act: the second terminal.
-    const second = { ...env, VOD_ENDPOINT: emulatorUrl, TENCENTCLOUD_SECRETID: LOCAL_CREDENTIAL.secretId, TENCENTCLOUD_SECRETKEY: LOCAL_CREDENTIAL.secretKey };
+    const second = {
+      ...env,
+      VOD_ENDPOINT: emulatorUrl,
+      TENCENTCLOUD_SECRETID: LOCAL_CREDENTIAL.secretId,
+      TENCENTCLOUD_SECRETKEY: LOCAL_CREDENTIAL.secretKey,
+    };
     const drain = await runCliToEnd(cli, ['drain'], second);
     const list = await runCliToEnd(cli, ['list', '--json', '--limit', '1000'], env);
     const emulatorStats = (await (await fetch(`${emulatorUrl}/_emulator/stats`)).json()) as { confirmed: number };

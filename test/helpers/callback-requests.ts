@@ -13,8 +13,9 @@ export function signed(content: object, key: string, expiresAtMs: number): Recor
 
 /** A POST as the gateway delivers it; the body is the JSON of `content` unless bytes or text are given. */
 export function callbackRequest(content: unknown, overrides: Partial<CallbackRequest> = {}): CallbackRequest {
-  const body =
-    Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content), 'utf8');
+  const body = Buffer.isBuffer(content)
+    ? content
+    : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content), 'utf8');
   return { method: 'POST', path: '/vod/callback', headers: { 'content-type': 'application/json' }, body, ...overrides };
 }
 

@@ -23,9 +23,24 @@ const CLI = resolve('bin/vod-events.js');
  * `env` (plus PATH), and SIGKILLs it once it has printed `killAfterBatches` per-batch lines or
  * after `maxMs`. The counts come from the lines it printed before dying.
  */
-export function drainChildKilledMidFlight(env: Record<string, string>, { killAfterBatches, maxMs }: { killAfterBatches: number; maxMs: number }): Promise<KilledDrain> {
-  const child = spawn(process.execPath, [CLI, 'drain'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const result: KilledDrain = { batches: 0, pulled: 0, inserted: 0, duplicates: 0, signal: null, code: null, finished: false, killedAfterMs: 0 };
+export function drainChildKilledMidFlight(
+  env: Record<string, string>,
+  { killAfterBatches, maxMs }: { killAfterBatches: number; maxMs: number },
+): Promise<KilledDrain> {
+  const child = spawn(process.execPath, [CLI, 'drain'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result: KilledDrain = {
+    batches: 0,
+    pulled: 0,
+    inserted: 0,
+    duplicates: 0,
+    signal: null,
+    code: null,
+    finished: false,
+    killedAfterMs: 0,
+  };
   const started = Date.now();
   const kill = () => {
     if (result.killedAfterMs !== 0 || child.exitCode !== null) return;

@@ -70,7 +70,11 @@ const answerTo = (value: unknown, signedWithKey: boolean): Expected => (!isObjec
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null).map(([key, member]) => [key, withoutNulls(member)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, member]) => member !== null)
+      .map(([key, member]) => [key, withoutNulls(member)]),
+  );
 }
 
 export function gatewayPost(body: string | Buffer, changes: ScfApiGatewayEvent = {}): ScfApiGatewayEvent {
@@ -100,7 +104,8 @@ export function nestedJson(depth: number, kind: 'array' | 'object' | 'mixed'): s
 
 /** Where a deep value goes in a content before it is written out as text. */
 const NESTED = '__NESTED__';
-const withNested = (text: string, depth: number, kind: 'array' | 'object' | 'mixed') => text.replace(`"${NESTED}"`, () => nestedJson(depth, kind));
+const withNested = (text: string, depth: number, kind: 'array' | 'object' | 'mixed') =>
+  text.replace(`"${NESTED}"`, () => nestedJson(depth, kind));
 
 /**
  * The generator: `cases(seed)` makes the store-up suite (≥ 5,000 requests, replays last),
@@ -160,7 +165,12 @@ export class HostileRequests {
     };
     return {
       kind: HostileKind.validV2,
-      build: (now) => ({ event: gatewayPost(JSON.stringify(this.signed(content, now))), expected: 200, label: 'valid signed v2 event', content }),
+      build: (now) => ({
+        event: gatewayPost(JSON.stringify(this.signed(content, now))),
+        expected: 200,
+        label: 'valid signed v2 event',
+        content,
+      }),
     };
   }
 
@@ -168,7 +178,22 @@ export class HostileRequests {
     let value = randomJson(this.random, 6);
     const forceVod = this.random() < 0.6;
     if (forceVod) {
-      const eventType = this.pick<unknown>(['NewFileUpload', 'Unknown', 'x', '🎬', 'a\u0000b', '\ud800', '', ' ', 'x'.repeat(3000), 0, null, [], {}, true]);
+      const eventType = this.pick<unknown>([
+        'NewFileUpload',
+        'Unknown',
+        'x',
+        '🎬',
+        'a\u0000b',
+        '\ud800',
+        '',
+        ' ',
+        'x'.repeat(3000),
+        0,
+        null,
+        [],
+        {},
+        true,
+      ]);
       value = { ...(isObject(value) ? value : { data: value }), [this.random() < 0.8 ? 'EventType' : 'eventType']: eventType };
     }
     const sign = isObject(value) && this.random() < 0.8;
@@ -202,26 +227,49 @@ export class HostileRequests {
             return { event: gatewayPost(randomBytes), expected: 400, label: 'random bytes' };
           case 1:
             // A proper prefix of an object's JSON never closes its brace.
-            return { event: gatewayPost(text.slice(0, Math.floor(cut * (text.length - 1)))), expected: 400, label: 'truncated JSON' };
+            return {
+              event: gatewayPost(text.slice(0, Math.floor(cut * (text.length - 1)))),
+              expected: 400,
+              label: 'truncated JSON',
+            };
           case 2:
             return { event: gatewayPost(`${text}}`), expected: 400, label: 'trailing garbage' };
-          case 3:
-          {
-            const text = this.pick(['', ' ', 'null', '[]', '"NewFileUpload"', '123', 'true', '{}', '[{"EventType":"NewFileUpload"}]']);
+          case 3: {
+            const text = this.pick([
+              '',
+              ' ',
+              'null',
+              '[]',
+              '"NewFileUpload"',
+              '123',
+              'true',
+              '{}',
+              '[{"EventType":"NewFileUpload"}]',
+            ]);
             // `{}` is an object: unsigned, so 401; the rest are not objects.
             return { event: gatewayPost(text), expected: text === '{}' ? 401 : 400, label: `JSON that is not an event: ${text}` };
           }
           case 4:
             return { event: gatewayPost(text.replace('{', "{'x':1,")), expected: 400, label: 'single-quoted key' };
           case 5:
-            return { event: gatewayPost(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), expected: 200, label: 'UTF-8 BOM before valid JSON', content };
+            return {
+              event: gatewayPost(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
+              expected: 200,
+              label: 'UTF-8 BOM before valid JSON',
+              content,
+            };
           case 6:
             return { event: gatewayPost(`\n\t ${text} \r\n`), expected: 200, label: 'whitespace around valid JSON', content };
           case 7: {
             // Duplicate keys: JSON.parse keeps the last one.
             const last = cut < 0.5 ? '' : 'NewFileUpload';
             const body = `${text.slice(0, -1)},"EventType":"${last}"}`;
-            return { event: gatewayPost(body), expected: 200, label: `duplicate EventType keys, last "${last}"`, content: JSON.parse(body) as Content };
+            return {
+              event: gatewayPost(body),
+              expected: 200,
+              label: `duplicate EventType keys, last "${last}"`,
+              content: JSON.parse(body) as Content,
+            };
           }
           default:
             return { event: gatewayPost(text.replaceAll('"', '')), expected: 400, label: 'quotes stripped' };
@@ -231,7 +279,16 @@ export class HostileRequests {
   }
 
   invalidUtf8(): HostileCase {
-    const sequences = [[0xff], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+    const sequences = [
+      [0xff],
+      [0xc3, 0x28],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+    ];
     const bad = this.random() < 0.85;
     const sequence = bad ? this.pick(sequences) : [...Buffer.from(this.pick(['é', '中文', '🎬', '\u2028']))];
     const content = { ...this.freshEvent(), Note: 'MARK' };
@@ -301,29 +358,93 @@ export class HostileRequests {
         return sign({ ...c, [bodyField]: { ...(c[bodyField] as Content), ErrCode: value, Status: value } });
       },
     })),
-    { label: 'T as a decimal string', expected: 200, apply: (c, _s, now) => ({ ...c, T: String(now + 600), Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }) },
-    { label: 'T a float', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600.5, Sign: md5Sign(HOSTILE_KEYS[0], now + 600.5) }) },
+    {
+      label: 'T as a decimal string',
+      expected: 200,
+      apply: (c, _s, now) => ({ ...c, T: String(now + 600), Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }),
+    },
+    {
+      label: 'T a float',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600.5, Sign: md5Sign(HOSTILE_KEYS[0], now + 600.5) }),
+    },
     { label: 'T negative', expected: 401, apply: (c) => ({ ...c, T: -1, Sign: md5Sign(HOSTILE_KEYS[0], -1) }) },
-    { label: 'T hexadecimal', expected: 401, apply: (c, _s, now) => ({ ...c, T: (now + 600).toString(16), Sign: md5Sign(HOSTILE_KEYS[0], (now + 600).toString(16)) }) },
+    {
+      label: 'T hexadecimal',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: (now + 600).toString(16), Sign: md5Sign(HOSTILE_KEYS[0], (now + 600).toString(16)) }),
+    },
     { label: 'T true', expected: 401, apply: (c) => ({ ...c, T: true, Sign: md5Sign(HOSTILE_KEYS[0], 'true') }) },
-    { label: 'T an ISO date', expected: 401, apply: (c, _s, now) => ({ ...c, T: new Date((now + 600) * 1000).toISOString(), Sign: md5Sign(HOSTILE_KEYS[0], new Date((now + 600) * 1000).toISOString()) }) },
+    {
+      label: 'T an ISO date',
+      expected: 401,
+      apply: (c, _s, now) => ({
+        ...c,
+        T: new Date((now + 600) * 1000).toISOString(),
+        Sign: md5Sign(HOSTILE_KEYS[0], new Date((now + 600) * 1000).toISOString()),
+      }),
+    },
     { label: 'T missing', expected: 401, apply: (c, _s, now) => ({ ...c, Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }) },
     { label: 'T null', expected: 401, apply: (c, _s, now) => ({ ...c, T: null, Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }) },
     { label: 'T 1e21', expected: 401, apply: (c) => ({ ...c, T: 1e21, Sign: md5Sign(HOSTILE_KEYS[0], 1e21) }) },
-    { label: 'T with spaces', expected: 401, apply: (c, _s, now) => ({ ...c, T: ` ${now + 600}`, Sign: md5Sign(HOSTILE_KEYS[0], ` ${now + 600}`) }) },
-    { label: 'T an array', expected: 401, apply: (c, _s, now) => ({ ...c, T: [now + 600], Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }) },
+    {
+      label: 'T with spaces',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: ` ${now + 600}`, Sign: md5Sign(HOSTILE_KEYS[0], ` ${now + 600}`) }),
+    },
+    {
+      label: 'T an array',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: [now + 600], Sign: md5Sign(HOSTILE_KEYS[0], now + 600) }),
+    },
     { label: 'Sign a number', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: 12345 }) },
-    { label: 'Sign uppercase hex of the right digest', expected: 200, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600).toUpperCase() }) },
-    { label: 'Sign 31 hex digits', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600).slice(1) }) },
-    { label: 'Sign 33 hex digits', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600) + '0' }) },
+    {
+      label: 'Sign uppercase hex of the right digest',
+      expected: 200,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600).toUpperCase() }),
+    },
+    {
+      label: 'Sign 31 hex digits',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600).slice(1) }),
+    },
+    {
+      label: 'Sign 33 hex digits',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[0], now + 600) + '0' }),
+    },
     { label: 'Sign null', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: null }) },
     { label: 'Sign 32 non-hex chars', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: 'z'.repeat(32) }) },
-    { label: 'Sign an array', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: [md5Sign(HOSTILE_KEYS[0], now + 600)] }) },
-    { label: 'signed with the second (rotation) key', expected: 200, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[1], now + 600) }) },
-    { label: 'signed with an unknown key', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign('HostileKeyC', now + 600) }) },
-    { label: 'lowercase sign and t', expected: 200, apply: (c, _s, now) => ({ ...c, t: now + 600, sign: md5Sign(HOSTILE_KEYS[1], now + 600) }) },
-    { label: 'wrong Sign, right lowercase sign', expected: 401, apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: '0'.repeat(32), sign: md5Sign(HOSTILE_KEYS[0], now + 600) }) },
-    { label: 'unknown top-level fields', expected: 200, apply: (c, sign) => sign({ ...c, Extra: { deep: [1, { x: null }] }, EventHandle: 'forged-handle', msgHandle: 7 }) },
+    {
+      label: 'Sign an array',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: [md5Sign(HOSTILE_KEYS[0], now + 600)] }),
+    },
+    {
+      label: 'signed with the second (rotation) key',
+      expected: 200,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign(HOSTILE_KEYS[1], now + 600) }),
+    },
+    {
+      label: 'signed with an unknown key',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: md5Sign('HostileKeyC', now + 600) }),
+    },
+    {
+      label: 'lowercase sign and t',
+      expected: 200,
+      apply: (c, _s, now) => ({ ...c, t: now + 600, sign: md5Sign(HOSTILE_KEYS[1], now + 600) }),
+    },
+    {
+      label: 'wrong Sign, right lowercase sign',
+      expected: 401,
+      apply: (c, _s, now) => ({ ...c, T: now + 600, Sign: '0'.repeat(32), sign: md5Sign(HOSTILE_KEYS[0], now + 600) }),
+    },
+    {
+      label: 'unknown top-level fields',
+      expected: 200,
+      apply: (c, sign) => sign({ ...c, Extra: { deep: [1, { x: null }] }, EventHandle: 'forged-handle', msgHandle: 7 }),
+    },
   ];
 
   wrongType(i: number): HostileCase {
@@ -333,9 +454,15 @@ export class HostileRequests {
       kind: HostileKind.wrongType,
       build: (now) => {
         const sent = mutation.apply(content, (c) => this.signed(c, now, HOSTILE_KEYS[0]), Math.floor(now / 1000));
-        if (!mutation.nest) return { event: gatewayPost(JSON.stringify(sent)), expected: mutation.expected, label: mutation.label, content: sent };
+        if (!mutation.nest)
+          return { event: gatewayPost(JSON.stringify(sent)), expected: mutation.expected, label: mutation.label, content: sent };
         const body = withNested(JSON.stringify(sent), mutation.nest.depth, mutation.nest.kind);
-        return { event: gatewayPost(body), expected: mutation.expected, label: mutation.label, content: JSON.parse(body) as Content };
+        return {
+          event: gatewayPost(body),
+          expected: mutation.expected,
+          label: mutation.label,
+          content: JSON.parse(body) as Content,
+        };
       },
     };
   }
@@ -362,7 +489,10 @@ export class HostileRequests {
           ['Sign and T only in headers', content, 401],
         ];
         const [label, sent, expected] = cases[variant]!;
-        const headers = variant === 8 ? { 'Content-Type': 'application/json', Sign: right, T: String(T) } : { 'Content-Type': 'application/json' };
+        const headers =
+          variant === 8
+            ? { 'Content-Type': 'application/json', Sign: right, T: String(T) }
+            : { 'Content-Type': 'application/json' };
         return { event: gatewayPost(JSON.stringify(sent), { headers }), expected, label, content: sent };
       },
     };
@@ -391,7 +521,12 @@ export class HostileRequests {
       build: (now) => {
         const T = Math.floor(now / 1000) + offset;
         const sent = { ...content, T, Sign: md5Sign(key, T) };
-        return { event: gatewayPost(JSON.stringify(sent)), expected, label: `T now${offset >= 0 ? '+' : ''}${offset} s`, content: sent };
+        return {
+          event: gatewayPost(JSON.stringify(sent)),
+          expected,
+          label: `T now${offset >= 0 ? '+' : ''}${offset} s`,
+          content: sent,
+        };
       },
     };
   }
@@ -421,10 +556,16 @@ export class HostileRequests {
         const event: ScfApiGatewayEvent = {
           ...gatewayPost(JSON.stringify(sent)),
           httpMethod,
-          requestContext: contextMethod === undefined ? { requestId: 'hostile' } : { httpMethod: contextMethod, requestId: 'hostile' },
+          requestContext:
+            contextMethod === undefined ? { requestId: 'hostile' } : { httpMethod: contextMethod, requestId: 'hostile' },
         };
         if (httpMethod === undefined) delete event.httpMethod;
-        return { event, expected, label: `httpMethod ${JSON.stringify(httpMethod)}, requestContext ${JSON.stringify(contextMethod)}`, content: sent };
+        return {
+          event,
+          expected,
+          label: `httpMethod ${JSON.stringify(httpMethod)}, requestContext ${JSON.stringify(contextMethod)}`,
+          content: sent,
+        };
       },
     };
   }
@@ -488,9 +629,15 @@ export class HostileRequests {
     return {
       kind: HostileKind.deep,
       build: (now) => {
-        if (topLevel) return { event: gatewayPost(nestedJson(depth, 'array')), expected: 400, label: `top-level ${depth}-deep array` };
+        if (topLevel)
+          return { event: gatewayPost(nestedJson(depth, 'array')), expected: 400, label: `top-level ${depth}-deep array` };
         const body = withNested(JSON.stringify(this.signed({ ...content, Nested: NESTED }, now)), depth, kind);
-        return { event: gatewayPost(body), expected: 200, label: `${depth}-deep ${kind} inside a valid event`, content: JSON.parse(body) as Content };
+        return {
+          event: gatewayPost(body),
+          expected: 200,
+          label: `${depth}-deep ${kind} inside a valid event`,
+          content: JSON.parse(body) as Content,
+        };
       },
     };
   }
@@ -508,9 +655,13 @@ export class HostileRequests {
           ['body an object', gatewayPost(text, { body: sent as unknown as string }), 400],
           ['body null', gatewayPost(text, { body: null }), 400],
           ['headers null', gatewayPost(text, { headers: null }), 200],
-          ['odd header names and values', gatewayPost(text, { headers: { 'CONTENT-type': 'text/plain', 'X-Arr': ['a'] as unknown as string, '': 'x' } }), 200],
+          [
+            'odd header names and values',
+            gatewayPost(text, { headers: { 'CONTENT-type': 'text/plain', 'X-Arr': ['a'] as unknown as string, '': 'x' } }),
+            200,
+          ],
           ['no headers, no requestContext', { httpMethod: 'POST', body: text }, 200],
-          ['another path (routing is the gateway\'s)', gatewayPost(text, { path: '/../../etc/passwd' }), 200],
+          ["another path (routing is the gateway's)", gatewayPost(text, { path: '/../../etc/passwd' }), 200],
           ['empty event', {} as ScfApiGatewayEvent, 405],
         ];
         const [label, event, expected] = cases[variant]!;
@@ -528,7 +679,10 @@ export class HostileRequests {
     { label: 'a 5,000-deep array', text: nestedJson(5_000, 'array') },
     { label: 'a 50,000-deep object', text: nestedJson(50_000, 'object') },
     { label: 'a 20,000-deep mix', text: nestedJson(20_000, 'mixed') },
-    ...[42, -0, 1.5, true, false, null, [], {}, [[[]]], ''].map((value) => ({ label: JSON.stringify(value), text: JSON.stringify(value) })),
+    ...[42, -0, 1.5, true, false, null, [], {}, [[[]]], ''].map((value) => ({
+      label: JSON.stringify(value),
+      text: JSON.stringify(value),
+    })),
     { label: '1e400', text: '1e400' },
     { label: '-1e400', text: '-1E+400' },
     { label: '2^53 + 1', text: '9007199254740993' },
@@ -538,13 +692,45 @@ export class HostileRequests {
 
   /** Every content field the code reads, top level or inside the event body (v3, v2 and v2-legacy readers). */
   private static readonly CONTENT_FIELDS = [
-    'EventType', 'eventType', 'Sign', 'T', 'sign', 't', 'EventHandle', 'msgHandle', 'version', 'data', 'task', 'status', 'message',
-    'BODY', 'BODY.FileId', 'BODY.TaskId', 'BODY.Status', 'BODY.ErrCode', 'BODY.Message', 'BODY.FileUrl', 'BODY.FileInfoSet',
-    'BODY.MediaBasicInfo', 'BODY.Output', 'data.fileInfo', 'data.status', 'data.vodTaskId',
+    'EventType',
+    'eventType',
+    'Sign',
+    'T',
+    'sign',
+    't',
+    'EventHandle',
+    'msgHandle',
+    'version',
+    'data',
+    'task',
+    'status',
+    'message',
+    'BODY',
+    'BODY.FileId',
+    'BODY.TaskId',
+    'BODY.Status',
+    'BODY.ErrCode',
+    'BODY.Message',
+    'BODY.FileUrl',
+    'BODY.FileInfoSet',
+    'BODY.MediaBasicInfo',
+    'BODY.Output',
+    'data.fileInfo',
+    'data.status',
+    'data.vodTaskId',
   ] as const;
 
   /** Every field of the event the function is invoked with, function-URL and API-gateway alike. */
-  private static readonly EVENT_FIELDS = ['body', 'headers', 'httpMethod', 'path', 'queryString', 'isBase64Encoded', 'requestContext', 'headerParameters'] as const;
+  private static readonly EVENT_FIELDS = [
+    'body',
+    'headers',
+    'httpMethod',
+    'path',
+    'queryString',
+    'isBase64Encoded',
+    'requestContext',
+    'headerParameters',
+  ] as const;
 
   /** A JS value nested `depth` levels, built without recursion, for fields of the invocation event itself. */
   private static deepValue(depth: number): unknown {
@@ -578,7 +764,9 @@ export class HostileRequests {
       build: (now) => {
         const sent = this.signed(content, now);
         if (inEvent) {
-          const jsValue = value.label.includes('deep') ? HostileRequests.deepValue(5_000) : JSON.parse(value.text.length > 1000 ? '"long"' : value.text);
+          const jsValue = value.label.includes('deep')
+            ? HostileRequests.deepValue(5_000)
+            : JSON.parse(value.text.length > 1000 ? '"long"' : value.text);
           return {
             event: wrap(JSON.stringify(sent), { [eventField]: jsValue }),
             expected: 200,
@@ -615,7 +803,12 @@ export class HostileRequests {
         const original = this.sentValid[i % this.sentValid.length];
         if (!original) throw new Error('pair-reuse cases must be built after the valid ones were sent');
         const sent = { ...(JSON.parse(original.body!) as Content), Forged: i };
-        return { event: gatewayPost(JSON.stringify(sent)), expected: 401, label: 'another body with a used Sign/T pair', content: sent };
+        return {
+          event: gatewayPost(JSON.stringify(sent)),
+          expected: 401,
+          label: 'another body with a used Sign/T pair',
+          content: sent,
+        };
       },
     };
   }

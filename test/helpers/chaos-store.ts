@@ -43,14 +43,19 @@ export const newTally = (): UpsertTally => ({
 function codeOf(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : (cause as Error)?.name ?? 'unknown';
+  return typeof code === 'string' ? code : ((cause as Error)?.name ?? 'unknown');
 }
 
 /** Refused before anything was sent, or an error PostgreSQL reported for the statement itself. */
 const certainlyNotWritten = (code: string) => code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || /^[0-9A-Z]{5}$/.test(code);
 
 /** One write counted: `added` is how many deliveries its success added to the table's counts. */
-async function tracked<T>(tally: UpsertTally, events: number, write: () => Promise<T>, added: (result: T) => { inserted: number; duplicates: number }): Promise<T> {
+async function tracked<T>(
+  tally: UpsertTally,
+  events: number,
+  write: () => Promise<T>,
+  added: (result: T) => { inserted: number; duplicates: number },
+): Promise<T> {
   const started = performance.now();
   tally.inFlight++;
   try {
@@ -79,13 +84,24 @@ function counting(store: EventStore, tally: UpsertTally): EventStore {
   return {
     ...store,
     close: () => store.close(),
-    upsert: (events, receivedAt, signal) => tracked(tally, events.length, () => store.upsert(events, receivedAt, signal), (result) => result),
+    upsert: (events, receivedAt, signal) =>
+      tracked(
+        tally,
+        events.length,
+        () => store.upsert(events, receivedAt, signal),
+        (result) => result,
+      ),
     // A signed callback: stored new or as a repeat, or not written at all (its pair was seen, or taken).
     deliver: (event, delivery, receivedAt, signal) =>
-      tracked(tally, 1, () => store.deliver(event, delivery, receivedAt, signal), ({ outcome }) => ({
-        inserted: outcome === 'inserted' ? 1 : 0,
-        duplicates: outcome === 'duplicate' ? 1 : 0,
-      })),
+      tracked(
+        tally,
+        1,
+        () => store.deliver(event, delivery, receivedAt, signal),
+        ({ outcome }) => ({
+          inserted: outcome === 'inserted' ? 1 : 0,
+          duplicates: outcome === 'duplicate' ? 1 : 0,
+        }),
+      ),
   };
 }
 

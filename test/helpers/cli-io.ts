@@ -17,5 +17,9 @@ export function captureIo(env: Record<string, string | undefined> = {}, stdin: s
   };
   const stdout = capture();
   const stderr = capture();
-  return { io: { env, stdin: Readable.from(stdin), stdout: stdout.output, stderr: stderr.output }, out: stdout.text, err: stderr.text };
+  return {
+    io: { env, stdin: Readable.from(stdin), stdout: stdout.output, stderr: stderr.output },
+    out: stdout.text,
+    err: stderr.text,
+  };
 }

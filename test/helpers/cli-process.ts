@@ -10,7 +10,16 @@ const root = resolve(__dirname, '../..');
 export async function buildCli(): Promise<{ dir: string; cli: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vod-events-cli-'));
   const cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'tools/cli/index.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: [join(root, 'tools/cli/index.ts')],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   return { dir, cli };
 }
 

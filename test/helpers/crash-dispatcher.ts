@@ -21,7 +21,10 @@ async function main() {
     timeoutMs: 1_000,
     async run({ event, context }) {
       if (Math.random() < killRate) dieNow(); // before the body
-      await sql.query('INSERT INTO crash_effects (event_id, attempt) VALUES ($1, $2::text::int)', [event.id, String(context.attempt)]);
+      await sql.query('INSERT INTO crash_effects (event_id, attempt) VALUES ($1, $2::text::int)', [
+        event.id,
+        String(context.attempt),
+      ]);
       if (Math.random() < killRate) dieNow(); // after the body, before its success is recorded
     },
   };

@@ -10,7 +10,10 @@ export interface DrainHarness {
   emulator: RunningEmulator;
   databaseUrl: string;
   /** A fresh runtime + handler per call, as a new SCF instance would build them. */
-  invoke(env?: Record<string, string>, context?: ScfContext): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
+  invoke(
+    env?: Record<string, string>,
+    context?: ScfContext,
+  ): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
   /** Every runtime made so far, for queries and clean-up. */
   runtimes: Runtime[];
   rows(): Promise<{ id: string; delivery_count: number; event_type: string }[]>;
@@ -18,7 +21,10 @@ export interface DrainHarness {
 }
 
 /** The emulator on loopback, a fresh database on the suite's PostgreSQL, and the real handler between them. */
-export async function startDrainHarness(emulatorOptions: EmulatorOptions = {}, baseEnv: Record<string, string> = {}): Promise<DrainHarness> {
+export async function startDrainHarness(
+  emulatorOptions: EmulatorOptions = {},
+  baseEnv: Record<string, string> = {},
+): Promise<DrainHarness> {
   const emulator = await startEmulator({ longPollMs: 200, ...emulatorOptions });
   const databaseUrl = await createDatabase(inject('postgresUrl'), 'drain');
   const [credential] = emulator.credentials;

@@ -1,9 +1,18 @@
 import type { Clock } from '../../lib/clock';
 import { vod } from 'tencentcloud-sdk-nodejs-vod';
 import { signV2Params } from '../../lib/vod/v2-signer';
-import { startEmulator, V2_PATH, type EmulatorCredential, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
+import {
+  startEmulator,
+  V2_PATH,
+  type EmulatorCredential,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../tools/emulator';
 
-export const TEST_CREDENTIAL: EmulatorCredential = { secretId: 'AKIDTESTEMULATOR000000000000000000', secretKey: 'test-emulator-secret-key' };
+export const TEST_CREDENTIAL: EmulatorCredential = {
+  secretId: 'AKIDTESTEMULATOR000000000000000000',
+  secretKey: 'test-emulator-secret-key',
+};
 
 /** An emulator on a free loopback port that accepts `TEST_CREDENTIAL`. */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -17,16 +26,28 @@ export type VodClient = InstanceType<typeof vod.v20180717.Client>;
  * plain HTTP to a loopback port: `endpoint` is `host:port` (no scheme), `protocol` is `'http://'`,
  * and `reqMethod: 'POST'` with the default `signMethod` gives POST JSON with TC3-HMAC-SHA256.
  */
-export function sdkClient(emulator: Pick<RunningEmulator, 'url'>, { credential = TEST_CREDENTIAL, reqTimeoutSeconds = 10 }: { credential?: EmulatorCredential; reqTimeoutSeconds?: number } = {}): VodClient {
+export function sdkClient(
+  emulator: Pick<RunningEmulator, 'url'>,
+  { credential = TEST_CREDENTIAL, reqTimeoutSeconds = 10 }: { credential?: EmulatorCredential; reqTimeoutSeconds?: number } = {},
+): VodClient {
   return new vod.v20180717.Client({
     credential: { secretId: credential.secretId, secretKey: credential.secretKey, token: credential.token },
     region: '',
-    profile: { httpProfile: { endpoint: new URL(emulator.url).host, protocol: 'http://', reqMethod: 'POST', reqTimeout: reqTimeoutSeconds } },
+    profile: {
+      httpProfile: {
+        endpoint: new URL(emulator.url).host,
+        protocol: 'http://',
+        reqMethod: 'POST',
+        reqTimeout: reqTimeoutSeconds,
+      },
+    },
   });
 }
 
 /** The SDK's error as thrown: `TencentCloudSDKHttpException` with the API's `code` (undefined for network failures). */
-export async function sdkError(call: Promise<unknown>): Promise<{ code: string | undefined; message: string; requestId: string }> {
+export async function sdkError(
+  call: Promise<unknown>,
+): Promise<{ code: string | undefined; message: string; requestId: string }> {
   try {
     await call;
   } catch (error) {
@@ -47,8 +68,18 @@ export interface V2CallOptions {
 }
 
 /** One signed v2 (`/v2/index.php`) call; resolves to the parsed JSON answer. */
-export async function v2Call(emulator: RunningEmulator, action: string, extra: Record<string, string> = {}, options: V2CallOptions = {}): Promise<Record<string, unknown>> {
-  const { method = 'GET', signatureMethod = 'HmacSHA1', credential = TEST_CREDENTIAL, timestamp = Math.floor(Date.now() / 1000) } = options;
+export async function v2Call(
+  emulator: RunningEmulator,
+  action: string,
+  extra: Record<string, string> = {},
+  options: V2CallOptions = {},
+): Promise<Record<string, unknown>> {
+  const {
+    method = 'GET',
+    signatureMethod = 'HmacSHA1',
+    credential = TEST_CREDENTIAL,
+    timestamp = Math.floor(Date.now() / 1000),
+  } = options;
   const host = new URL(emulator.url).host;
   const params: Record<string, string> = {
     Action: action,
@@ -64,12 +95,21 @@ export async function v2Call(emulator: RunningEmulator, action: string, extra: R
   const response =
     method === 'GET'
       ? await fetch(`${emulator.url}${V2_PATH}?${query}`)
-      : await fetch(`${emulator.url}${V2_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: query });
+      : await fetch(`${emulator.url}${V2_PATH}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: query,
+        });
   return (await response.json()) as Record<string, unknown>;
 }
 
 /** One control-API call; resolves to the HTTP status and parsed JSON body. */
-export async function control(emulator: RunningEmulator, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function control(
+  emulator: RunningEmulator,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${emulator.url}/_emulator/${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -81,5 +121,8 @@ export async function control(emulator: RunningEmulator, method: 'GET' | 'POST',
 /** A clock that moves only when told, starting now (so signatures made with the real time still verify). */
 export function manualClock(start = Date.now()): { clock: Clock; advance(ms: number): void } {
   let now = start;
-  return { clock: { now: () => now, sleep: async () => {}, timeout: () => new AbortController().signal }, advance: (ms) => void (now += ms) };
+  return {
+    clock: { now: () => now, sleep: async () => {}, timeout: () => new AbortController().signal },
+    advance: (ms) => void (now += ms),
+  };
 }

@@ -8,7 +8,10 @@ const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...args) {
   // Node passes its normalized `[options, callback]` array; a direct call may pass (port, host).
   const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-  const options = typeof first === 'object' && first !== null ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : 'localhost' };
+  const options =
+    typeof first === 'object' && first !== null
+      ? first
+      : { port: first, host: typeof args[1] === 'string' ? args[1] : 'localhost' };
   const host = options.path ? 'localhost' : String(options.host ?? 'localhost');
   if (!LOOPBACK.test(host)) {
     process.stderr.write(`NON-LOOPBACK ${host}:${options.port}\n`);

@@ -2,7 +2,21 @@ import { seededRandom } from '../../tools/emulator/random';
 
 export { seededRandom };
 
-const KEYS = ['EventType', 'eventType', 'data', 'task', 'TaskId', 'FileId', 'Status', 'ErrCode', 'FileIdSet', 'Output', 'x', 'é', ''];
+const KEYS = [
+  'EventType',
+  'eventType',
+  'data',
+  'task',
+  'TaskId',
+  'FileId',
+  'Status',
+  'ErrCode',
+  'FileIdSet',
+  'Output',
+  'x',
+  'é',
+  '',
+];
 const STRINGS = ['', 'NewFileUpload', 'FINISH', '0', '-1', 'a\u0000b', '\ud800', '🎬', 'x'.repeat(300)];
 
 /** A random JSON value up to `depth` levels, biased towards VOD-looking keys and awkward values. */

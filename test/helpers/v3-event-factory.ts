@@ -79,12 +79,12 @@ interface Ids {
 }
 
 function makeIds(random: () => number, n: number): Ids {
-  const randomHex = (digits: number) =>
-    Array.from({ length: digits }, () => Math.floor(random() * 16).toString(16)).join('');
+  const randomHex = (digits: number) => Array.from({ length: digits }, () => Math.floor(random() * 16).toString(16)).join('');
   // The counter is part of every id, so ids of one batch never collide.
   const counter = n.toString(16).padStart(8, '0');
   const hex = randomHex(24) + counter;
-  const fileNumber = (prefix: number) => `${prefix}${String(Math.floor(random() * 1e5)).padStart(5, '0')}${String(n).padStart(10, '0')}`;
+  const fileNumber = (prefix: number) =>
+    `${prefix}${String(Math.floor(random() * 1e5)).padStart(5, '0')}${String(n).padStart(10, '0')}`;
   const file = fileNumber(5285);
   const [bucket, folder] = [randomHex(8), randomHex(8)];
   return {
@@ -116,7 +116,9 @@ const metaData = (duration: number) =>
     Width: 640,
     Duration: duration,
     Rotate: 0,
-    VideoStreamSet: [{ Bitrate: 637_174, Height: 480, Width: 640, Codec: 'h264', Fps: 25, CodecTag: 'avc1', DynamicRangeInfo: null }],
+    VideoStreamSet: [
+      { Bitrate: 637_174, Height: 480, Width: 640, Codec: 'h264', Fps: 25, CodecTag: 'avc1', DynamicRangeInfo: null },
+    ],
     AudioStreamSet: [{ Bitrate: 383_854, SamplingRate: 48_000, Codec: 'aac' }],
     VideoDuration: duration,
     AudioDuration: duration - 0.01,
@@ -179,7 +181,14 @@ const sceneAigcImage = (id: Ids) => ({
     },
     Output: {
       FileInfos: [
-        { StorageMode: 'Permanent', MediaName: 'try-on', FileType: 'png', FileUrl: id.url('try-on.png'), FileId: id.file, MetaData: null },
+        {
+          StorageMode: 'Permanent',
+          MediaName: 'try-on',
+          FileType: 'png',
+          FileUrl: id.url('try-on.png'),
+          FileId: id.file,
+          MetaData: null,
+        },
       ],
     },
     ...noSession,
@@ -242,7 +251,6 @@ const aigcCustomVoice = (id: Ids) => ({
   } satisfies Wire<CreateAigcCustomVoiceTask>,
   expected: fields({ taskId: id.task('AigcCustomVoice'), ...finishedFields }),
 });
-
 
 /** One builder per documented event type; the mapped type makes a missing type a compile error. */
 const BUILDERS: { [T in V3EventType]: Builder<T> } = {
@@ -335,7 +343,11 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       ...finished,
       ErrCodeExt: '',
       Progress: 100,
-      Input: { InputType: 'File', FileInfoSet: [{ FileId: id.sourceFile, StartTimeOffset: 1, EndTimeOffset: 5 }], StreamInfoSet: null },
+      Input: {
+        InputType: 'File',
+        FileInfoSet: [{ FileId: id.sourceFile, StartTimeOffset: 1, EndTimeOffset: 5 }],
+        StreamInfoSet: null,
+      },
       Output: newFile(id, 'clip'),
       MetaData: metaData(4),
       ProcedureTaskId: '',
@@ -449,7 +461,13 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       TaskId: `concat-${id.hex}`,
       FileInfoSet: [{ ErrCode: 0, Message: 'SUCCESS', FileId: id.file, FileUrl: id.url('playlist.f6.m3u8'), FileType: 'm3u8' }],
     } satisfies Wire<ConcatTask2017>,
-    expected: fields({ taskId: `concat-${id.hex}`, errCode: 0, message: 'SUCCESS', fileId: id.file, fileUrl: id.url('playlist.f6.m3u8') }),
+    expected: fields({
+      taskId: `concat-${id.hex}`,
+      errCode: 0,
+      message: 'SUCCESS',
+      fileId: id.file,
+      fileUrl: id.url('playlist.f6.m3u8'),
+    }),
   }),
   CreateSnapshotByTimeOffsetComplete: (id) => ({
     body: {
@@ -545,7 +563,12 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       Output: { Uv: 'a1b2c3', Uid: '' },
       ...noSession,
     } satisfies Wire<ExtractTraceWatermarkTask>,
-    expected: fields({ taskId: id.task('ExtractTraceWatermark'), ...finishedFields, fileId: id.file, fileUrl: id.url('leaked.mp4') }),
+    expected: fields({
+      taskId: id.task('ExtractTraceWatermark'),
+      ...finishedFields,
+      fileId: id.file,
+      fileUrl: id.url('leaked.mp4'),
+    }),
   }),
   ExtractCopyRightWatermarkComplete: (id) => ({
     body: {
@@ -592,7 +615,12 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       TasksNotifyMode: 'Finish',
       ...noSession,
     } satisfies Wire<ReduceMediaBitrateTask>,
-    expected: fields({ taskId: id.task('ReduceMediaBitrate'), status: 'FINISH', fileId: id.file, fileUrl: id.url('lecture.mp4') }),
+    expected: fields({
+      taskId: id.task('ReduceMediaBitrate'),
+      status: 'FINISH',
+      fileId: id.file,
+      fileUrl: id.url('lecture.mp4'),
+    }),
   }),
   DescribeFileAttributesComplete: (id) => ({
     body: {
@@ -711,7 +739,14 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       },
       Output: {
         FileInfos: [
-          { StorageMode: 'Permanent', MediaName: 'panda', FileType: 'png', FileUrl: id.url('panda.png'), FileId: id.file, MetaData: null },
+          {
+            StorageMode: 'Permanent',
+            MediaName: 'panda',
+            FileType: 'png',
+            FileUrl: id.url('panda.png'),
+            FileId: id.file,
+            MetaData: null,
+          },
         ],
       },
       ...noSession,
@@ -729,11 +764,25 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
         ModelVersion: '2.1',
         FileInfos: [{ Type: 'File', FileId: id.sourceFile, Url: null }],
         Prompt: 'the panda waves',
-        OutputConfig: { StorageMode: 'Permanent', MediaName: 'wave', ClassId: 0, Duration: 5, Resolution: '720P', AspectRatio: '16:9' },
+        OutputConfig: {
+          StorageMode: 'Permanent',
+          MediaName: 'wave',
+          ClassId: 0,
+          Duration: 5,
+          Resolution: '720P',
+          AspectRatio: '16:9',
+        },
       },
       Output: {
         FileInfos: [
-          { StorageMode: 'Permanent', MediaName: 'wave', FileType: 'mp4', FileUrl: id.url('wave.mp4'), FileId: id.file, MetaData: metaData(5) },
+          {
+            StorageMode: 'Permanent',
+            MediaName: 'wave',
+            FileType: 'mp4',
+            FileUrl: id.url('wave.mp4'),
+            FileId: id.file,
+            MetaData: metaData(5),
+          },
         ],
         ProcedureTaskIds: [],
         Usage: { OutputSeconds: 5, TotalSeconds: 5 },
@@ -772,7 +821,10 @@ const BUILDERS: { [T in V3EventType]: Builder<T> } = {
       Input: { FileInfos: [{ Type: 'File', FileId: id.file, Url: null }] },
       Output: {
         FaceInfoSet: [
-          { SessionId: '', FaceInfoList: [{ FaceId: `face-${id.hex}`, FaceImage: id.url('face-0.jpg'), StartTime: 1.2, EndTime: 8.4 }] },
+          {
+            SessionId: '',
+            FaceInfoList: [{ FaceId: `face-${id.hex}`, FaceImage: id.url('face-0.jpg'), StartTime: 1.2, EndTime: 8.4 }],
+          },
         ],
       },
       ...noSession,

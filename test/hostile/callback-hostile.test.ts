@@ -9,7 +9,13 @@ import { dedupeKey } from '../../lib/events/dedupe-key';
 import { parseJson } from '../../lib/events/lossless-json';
 import { jsonLineLogger } from '../../lib/log';
 import { createRuntime, type Runtime } from '../../lib/runtime';
-import { HOSTILE_KEYS, HOSTILE_MAX_BODY_BYTES, HostileRequests, type Expected, type HostileCase } from '../helpers/chaos-hostile-requests';
+import {
+  HOSTILE_KEYS,
+  HOSTILE_MAX_BODY_BYTES,
+  HostileRequests,
+  type Expected,
+  type HostileCase,
+} from '../helpers/chaos-hostile-requests';
 import { createDatabase, startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
 
 // Same seed, same requests: a failure names its kind and label, and reruns identically.
@@ -34,7 +40,12 @@ interface Outcome {
 let server: PostgresServer;
 let runtime: Runtime;
 let handler: GatewayHandler;
-const logLines = { total: 0, deadLetters: [] as { payload: string; line: string }[], quarantined: 0, byMessage: {} as Record<string, number> };
+const logLines = {
+  total: 0,
+  deadLetters: [] as { payload: string; line: string }[],
+  quarantined: 0,
+  byMessage: {} as Record<string, number>,
+};
 
 beforeAll(async () => {
   // Its own server: the last slice stops it.
@@ -69,7 +80,14 @@ async function send(cases: readonly HostileCase[], { concurrency = CONCURRENCY }
     while (next < cases.length) {
       const index = next++;
       const built = cases[index]!.build(Date.now());
-      const outcome: Outcome = { kind: cases[index]!.kind, label: built.label, expected: built.expected, acceptable: built.acceptable, status: 'threw', ms: 0 };
+      const outcome: Outcome = {
+        kind: cases[index]!.kind,
+        label: built.label,
+        expected: built.expected,
+        acceptable: built.acceptable,
+        status: 'threw',
+        ms: 0,
+      };
       if (built.content) outcome.contentId = dedupeKey(built.content);
       const started = performance.now();
       try {
@@ -94,7 +112,8 @@ const byStatus = (outcomes: readonly Outcome[]) => {
   return counts;
 };
 const keptContract = (o: Outcome) => (o.acceptable ? o.acceptable.includes(o.status as Expected) : o.status === o.expected);
-const describeMismatch = (o: Outcome, wanted: number) => `${o.kind} / ${o.label}: expected ${wanted}, got ${o.status}${o.reason ? ` (${o.reason.slice(0, 160)})` : ''}`;
+const describeMismatch = (o: Outcome, wanted: number) =>
+  `${o.kind} / ${o.label}: expected ${wanted}, got ${o.status}${o.reason ? ` (${o.reason.slice(0, 160)})` : ''}`;
 // Through the runtime's current store: after a failure it discards its pool and opens another.
 const tableFigures = async () => {
   const stats = await (await runtime.store()).stats();
@@ -123,17 +142,36 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     const counts = byStatus(outcomes);
     const kinds: Record<string, Record<string, number>> = {};
     for (const o of outcomes) (kinds[o.kind] ??= {})[o.status] = ((kinds[o.kind] ??= {})[o.status] ?? 0) + 1;
-    console.log(`hostile callback suite: ${outcomes.length} requests in ${Date.now() - started} ms; by status ${JSON.stringify(counts)}`);
+    console.log(
+      `hostile callback suite: ${outcomes.length} requests in ${Date.now() - started} ms; by status ${JSON.stringify(counts)}`,
+    );
     console.log(`  by kind: ${JSON.stringify(kinds)}`);
 
     expect(outcomes.length).toBeGreaterThanOrEqual(5_000);
     expect(outcomes.filter((o) => o.status === 'threw').map((o) => describeMismatch(o, o.expected))).toEqual([]);
-    expect(outcomes.filter((o) => typeof o.status === 'number' && o.status >= 500).map((o) => describeMismatch(o, o.expected))).toEqual([]);
+    expect(
+      outcomes.filter((o) => typeof o.status === 'number' && o.status >= 500).map((o) => describeMismatch(o, o.expected)),
+    ).toEqual([]);
     expect(outcomes.filter((o) => !keptContract(o)).map((o) => describeMismatch(o, o.expected))).toEqual([]);
     // Every kind of input was tried and each one got the answers it should.
-    expect(Object.keys(kinds).sort()).toEqual(
-      ['base64-flag', 'deep', 'exception-shaped', 'expiry', 'fuzz-json', 'garbage', 'gateway-shape', 'huge', 'invalid-utf8', 'method', 'pair-reuse', 'replay', 'sign-tamper', 'valid', 'valid-v2', 'wrong-type'],
-    );
+    expect(Object.keys(kinds).sort()).toEqual([
+      'base64-flag',
+      'deep',
+      'exception-shaped',
+      'expiry',
+      'fuzz-json',
+      'garbage',
+      'gateway-shape',
+      'huge',
+      'invalid-utf8',
+      'method',
+      'pair-reuse',
+      'replay',
+      'sign-tamper',
+      'valid',
+      'valid-v2',
+      'wrong-type',
+    ]);
     expect(Object.keys(counts).sort()).toEqual(['200', '400', '401', '405', '413']);
   }, 240_000);
 
@@ -146,7 +184,9 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     const after = await tableFigures();
     const ids = await storedIds();
     // Assess
-    expect(accepted.filter((o) => o.contentId !== undefined && o.id !== o.contentId).map((o) => `${o.kind} / ${o.label}`)).toEqual([]);
+    expect(
+      accepted.filter((o) => o.contentId !== undefined && o.id !== o.contentId).map((o) => `${o.kind} / ${o.label}`),
+    ).toEqual([]);
     expect(accepted.filter((o) => o.duplicate === false).length).toBe(acceptedIds.size);
     expect(after.rows - before.rows).toBe(acceptedIds.size);
     expect(after.deliveries - before.deliveries).toBe(accepted.length);
@@ -160,7 +200,9 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     expect(logLines.deadLetters.map((letter) => `${letter.payload.length} bytes: ${letter.payload.slice(0, 80)}`)).toEqual([]);
     // Each pair reuse was refused as a suspected forgery and kept aside, unverified.
     expect(logLines.quarantined).toBe(outcomes.filter((o) => o.kind === 'pair-reuse').length);
-    console.log(`  rows +${after.rows - before.rows}, deliveries +${after.deliveries - before.deliveries}, rejected ${rejected.length} (none stored)`);
+    console.log(
+      `  rows +${after.rows - before.rows}, deliveries +${after.deliveries - before.deliveries}, rejected ${rejected.length} (none stored)`,
+    );
   });
 
   it('with PostgreSQL stopped answers 503 (and dead-letters the body) exactly for the requests it would have stored; the rest keep their 4xx', async () => {
@@ -180,7 +222,9 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     // Assess
     const wanted = (o: Outcome) => (o.expected === 200 ? 503 : o.expected);
     console.log(`  store-down slice: ${slice.length} requests; by status ${JSON.stringify(byStatus(slice))}`);
-    expect(slice.filter((o) => (o.acceptable ? !keptContract(o) : o.status !== wanted(o))).map((o) => describeMismatch(o, wanted(o)))).toEqual([]);
+    expect(
+      slice.filter((o) => (o.acceptable ? !keptContract(o) : o.status !== wanted(o))).map((o) => describeMismatch(o, wanted(o))),
+    ).toEqual([]);
     const unavailable = slice.filter((o) => o.status === 503);
     expect(unavailable.length).toBeGreaterThan(50);
     expect(slice.length - unavailable.length).toBeGreaterThan(50);
@@ -188,7 +232,9 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     // A dead letter holds the event without its Sign/T pair: matched by event id, not by text.
     const letterIds = letters.map((letter) => dedupeKey(parseJson(letter.payload)));
     expect(letterIds.sort()).toEqual(unavailable.map((o) => o.contentId).sort());
-    expect(letters.filter((letter) => /"(Sign|T)":/.test(letter.payload)).map((letter) => letter.payload.slice(0, 80))).toEqual([]);
+    expect(letters.filter((letter) => /"(Sign|T)":/.test(letter.payload)).map((letter) => letter.payload.slice(0, 80))).toEqual(
+      [],
+    );
     expect(await tableFigures()).toEqual(rowsBefore);
     // VOD waits 5 s and SCF kills the callback at 10 s: a 503 that comes later never writes its dead letter.
     const slowest = Math.max(...unavailable.map((o) => o.ms));
@@ -198,7 +244,10 @@ describe('callback function under hostile input (real handler, real PostgreSQL, 
     // Replaying the dead letters once the store is back stores every one of those events.
     const store = await runtime.store();
     const known = await storedIds();
-    const summary = await replay(letters.map((letter) => letter.line), { store, clock: systemClock });
+    const summary = await replay(
+      letters.map((letter) => letter.line),
+      { store, clock: systemClock },
+    );
     const expectedIds = new Set(unavailable.map((o) => o.contentId));
     // Some fuzzed events of this slice (`{"EventType":"x"}`…) were already stored by the first one.
     const fresh = [...expectedIds].filter((id) => !known.has(id!)).length;

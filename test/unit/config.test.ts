@@ -80,7 +80,13 @@ describe('loadConfig', () => {
 
   it('names each bad variable and the expected form, all at once', () => {
     expect(
-      problemsOf({ VOD_API: 'v4', DRAIN_CONCURRENCY: 'four', VOD_MAX_QPS: '0', VOD_ENDPOINT: 'ftp://x', DATABASE_URL: 'mysql://a:secret@b/c' }),
+      problemsOf({
+        VOD_API: 'v4',
+        DRAIN_CONCURRENCY: 'four',
+        VOD_MAX_QPS: '0',
+        VOD_ENDPOINT: 'ftp://x',
+        DATABASE_URL: 'mysql://a:secret@b/c',
+      }),
     ).toEqual([
       { variable: 'DATABASE_URL', problem: 'expected a URL starting with postgres: or postgresql:, got "mysql://***@b/c"' },
       { variable: 'VOD_ENDPOINT', problem: 'expected a URL starting with http: or https:, got "ftp://x"' },
@@ -94,7 +100,8 @@ describe('loadConfig', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'postgres://vod:pa/ss@w@10.0.0.1:5432/db' });
     expect(problem).toEqual({
       variable: 'DATABASE_URL',
-      problem: 'is not a valid URL (characters such as / : @ in a password must be percent-encoded), got "postgres://***@10.0.0.1:5432/db"',
+      problem:
+        'is not a valid URL (characters such as / : @ in a password must be percent-encoded), got "postgres://***@10.0.0.1:5432/db"',
     });
   });
 

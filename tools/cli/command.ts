@@ -49,7 +49,12 @@ export class UsageError extends Error {
 
 export function parseCommandArgs(command: Command, argv: string[]): { values: FlagValues<Options>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

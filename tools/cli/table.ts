@@ -75,7 +75,11 @@ function fitWidths(widths: number[], minima: number[], total: number): number[] 
  * Rows as aligned text: a header line, a rule, one line per row; empty cells show as `-`.
  * With `width` (a terminal's columns), the widest columns are cut further so no line wraps.
  */
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width?: number } = {}): string {
+export function renderTable<Row>(
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+  options: { width?: number } = {},
+): string {
   const cells = rows.map((row) =>
     columns.map((column) => {
       const value = column.cell(row);
@@ -91,9 +95,7 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
       .map((text, i) => pad(truncate(text, widths[i]!), widths[i]!, columns[i]!.align))
       .join(GAP)
       .trimEnd();
-  return [
-    line(columns.map((column) => column.header)),
-    line(widths.map((width) => '-'.repeat(width))),
-    ...cells.map(line),
-  ].join('\n');
+  return [line(columns.map((column) => column.header)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join(
+    '\n',
+  );
 }

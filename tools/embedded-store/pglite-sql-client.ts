@@ -9,7 +9,10 @@ export function pgliteSqlClient(db: PGlite): SqlClient {
     exec: async (script) => {
       await db.exec(script);
     },
-    transaction: (work) => db.transaction((tx) => work({ query: async <Row>(text: string, params: unknown[] = []) => (await tx.query<Row>(text, params)).rows })),
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({ query: async <Row>(text: string, params: unknown[] = []) => (await tx.query<Row>(text, params)).rows }),
+      ),
     close: () => db.close(),
   };
 }

@@ -85,7 +85,8 @@ function serveClient(socket: Socket, backend: Backend): void {
         const packet = buffered.subarray(0, length);
         buffered = buffered.subarray(length);
         if (code === SSL_REQUEST || code === GSS_REQUEST) socket.write('N');
-        else if (code === CANCEL_REQUEST) socket.end(); // PGlite has no second backend to signal.
+        else if (code === CANCEL_REQUEST)
+          socket.end(); // PGlite has no second backend to signal.
         else {
           started = true;
           units.push({ unit: packet, midSequence: false }); // The startup packet: PGlite answers AuthenticationOk … ReadyForQuery.

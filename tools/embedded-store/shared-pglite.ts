@@ -4,7 +4,17 @@ import { pgliteSqlClient } from './pglite-sql-client';
 import { startPgliteWireServer } from './pglite-wire-server';
 import { openPostgres } from '../../lib/store/postgres-client';
 import type { SqlClient } from '../../lib/store/sql-client';
-import { currentCommand, isAlive, lockPathOf, readClaim, releaseClaim, removeStaleClaim, tryClaim, updateClaim, type StoreHolder } from './store-lock';
+import {
+  currentCommand,
+  isAlive,
+  lockPathOf,
+  readClaim,
+  releaseClaim,
+  removeStaleClaim,
+  tryClaim,
+  updateClaim,
+  type StoreHolder,
+} from './store-lock';
 
 /** How long to wait for a holder that has claimed the store but is still opening it. */
 const OPENING_WAIT_MS = 20_000;
@@ -84,14 +94,25 @@ async function resolveStore(dataDir: string): Promise<SqlClient> {
     lastSeen = holder ?? lastSeen;
     if (Date.now() > deadline) {
       const who = lastSeen ? describe(dataDir, lastSeen) : `the embedded store ${dataDir} is locked (${lockPath})`;
-      throw new StoreError(`${who} and was not ready within ${OPENING_WAIT_MS / 1000} s; stop that process or set DATABASE_URL`, 'unavailable');
+      throw new StoreError(
+        `${who} and was not ready within ${OPENING_WAIT_MS / 1000} s; stop that process or set DATABASE_URL`,
+        'unavailable',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
 /** A connection error from the driver: the holder went away, so the next statement looks again. */
-const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+const CONNECTION_LOST = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
 
 /**
  * The shared store as one client. A process that joined another's store keeps working when that
@@ -101,10 +122,11 @@ const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'CONNECT
 export async function openSharedPglite(dataDir: string): Promise<SqlClient> {
   let current: Promise<SqlClient> | undefined = resolveStore(dataDir);
   await current;
-  const client = () => (current ??= resolveStore(dataDir).catch((error: unknown) => {
-    current = undefined;
-    throw error;
-  }));
+  const client = () =>
+    (current ??= resolveStore(dataDir).catch((error: unknown) => {
+      current = undefined;
+      throw error;
+    }));
   async function use<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
     const sql = await client();
     try {

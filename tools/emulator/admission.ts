@@ -1,7 +1,8 @@
 import { pause } from './http';
 import type { EmulatorState } from './state';
 
-export type Admission = { kind: 'serve' } | { kind: 'lost-confirm' } | { kind: 'hang' } | { kind: 'rate-limited' } | { kind: 'error'; code: string };
+export type Admission =
+  { kind: 'serve' } | { kind: 'lost-confirm' } | { kind: 'hang' } | { kind: 'rate-limited' } | { kind: 'error'; code: string };
 
 /**
  * What happens to an authenticated call before its action runs, the same for v3 and v2: the

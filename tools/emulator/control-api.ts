@@ -30,7 +30,9 @@ export async function serveControl(state: EmulatorState, req: IncomingMessage, r
       return route === 'POST faults' ? setFaults(state, res, body.value) : enqueue(state, res, body.value);
     }
     default:
-      return sendJson(res, 404, { error: `no control endpoint ${route}; try GET stats, POST events, POST reset, GET|POST faults under ${CONTROL_PREFIX}` });
+      return sendJson(res, 404, {
+        error: `no control endpoint ${route}; try GET stats, POST events, POST reset, GET|POST faults under ${CONTROL_PREFIX}`,
+      });
   }
 }
 
@@ -42,9 +44,11 @@ function setFaults(state: EmulatorState, res: ServerResponse, plan: unknown): vo
 }
 
 function enqueue(state: EmulatorState, res: ServerResponse, body: unknown): void {
-  const batch = Array.isArray(body) ? { events: body } : (body as { events?: unknown } & EnqueueOptions | null);
+  const batch = Array.isArray(body) ? { events: body } : (body as ({ events?: unknown } & EnqueueOptions) | null);
   if (typeof batch !== 'object' || batch === null || !Array.isArray(batch.events)) {
-    return sendJson(res, 400, { error: 'expected an array of v3 event contents, or {"format": "v3"|"v2"|"v2-legacy", "events": [...], "subAppId"?: n}' });
+    return sendJson(res, 400, {
+      error: 'expected an array of v3 event contents, or {"format": "v3"|"v2"|"v2-legacy", "events": [...], "subAppId"?: n}',
+    });
   }
   try {
     const enqueued = state.enqueue(batch.events, { format: batch.format, subAppId: batch.subAppId });

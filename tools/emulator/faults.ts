@@ -28,14 +28,16 @@ const RATES = ['errorRate', 'hangRate', 'lostConfirmRate'] as const;
 
 /** Checks a plan that arrived as JSON; returns the problem, naming the action and field, or undefined. */
 export function faultPlanProblem(plan: unknown): string | undefined {
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return 'faults must be an object of action name → fault spec';
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
+    return 'faults must be an object of action name → fault spec';
   for (const [action, spec] of Object.entries(plan)) {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return `${action}: expected an object`;
     for (const [field, value] of Object.entries(spec)) {
       if ((RATES as readonly string[]).includes(field)) {
         if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return `${action}.${field}: expected a number from 0 to 1`;
       } else if (field === 'latencyMs') {
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return `${action}.latencyMs: expected a whole number ≥ 0`;
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+          return `${action}.latencyMs: expected a whole number ≥ 0`;
       } else if (field === 'errorCode') {
         if (typeof value !== 'string' || value === '') return `${action}.errorCode: expected a non-empty string`;
       } else {

@@ -6,7 +6,13 @@ import type { Delivery, EventQueues, QueueKey } from './queue';
  * aborts (the client went away) it stops waiting and takes nothing, so no event is handed to a
  * caller that can no longer receive it.
  */
-export async function pullWithLongPoll(queues: EventQueues, key: QueueKey, max: number, waitMs: number, signal: AbortSignal): Promise<Delivery[]> {
+export async function pullWithLongPoll(
+  queues: EventQueues,
+  key: QueueKey,
+  max: number,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<Delivery[]> {
   const deadline = performance.now() + waitMs;
   for (;;) {
     if (signal.aborted) return [];

@@ -82,7 +82,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     if (!(resolved[name] > 0)) throw new RangeError(`emulator option ${name} must be > 0, got ${resolved[name]}`);
   }
   if (!(resolved.longPollMs >= 0)) throw new RangeError(`emulator option longPollMs must be ≥ 0, got ${resolved.longPollMs}`);
-  if (!EMPTY_ANSWERS.includes(resolved.emptyAnswer)) throw new RangeError(`emulator option emptyAnswer must be one of ${EMPTY_ANSWERS.join(' | ')}`);
+  if (!EMPTY_ANSWERS.includes(resolved.emptyAnswer))
+    throw new RangeError(`emulator option emptyAnswer must be one of ${EMPTY_ANSWERS.join(' | ')}`);
   if (resolved.credentials.length === 0) throw new RangeError('emulator option credentials must hold at least one key pair');
   return resolved;
 }

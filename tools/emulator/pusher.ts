@@ -30,7 +30,12 @@ export interface PushResult {
  * The body VOD sends when a callback key is set: the event plus `T`, the expiry as decimal Unix
  * seconds (an int64 number, per the SDK's `SignKey` doc), and `Sign` = lowercase hex MD5(key + T).
  */
-export function signCallbackBody(content: Record<string, unknown>, signKey: string, nowMs: number, ttlSeconds: number): Record<string, unknown> {
+export function signCallbackBody(
+  content: Record<string, unknown>,
+  signKey: string,
+  nowMs: number,
+  ttlSeconds: number,
+): Record<string, unknown> {
   const T = Math.floor(nowMs / 1000) + ttlSeconds;
   return { ...content, Sign: callbackSign(signKey, T), T };
 }
@@ -55,7 +60,11 @@ export async function pushEvent(content: Record<string, unknown>, options: PushO
 }
 
 /** Pushes many events with at most `concurrency` calls in flight; results in input order. */
-export async function pushEvents(contents: readonly Record<string, unknown>[], options: PushOptions, concurrency = 8): Promise<PushResult[]> {
+export async function pushEvents(
+  contents: readonly Record<string, unknown>[],
+  options: PushOptions,
+  concurrency = 8,
+): Promise<PushResult[]> {
   const results: PushResult[] = new Array(contents.length);
   let next = 0;
   const worker = async () => {

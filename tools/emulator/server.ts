@@ -41,7 +41,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   state.enqueue(resolved.events);
 
   const server = createServer((req, res) => {
-    route(state, req, res).catch((error: unknown) => sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) }));
+    route(state, req, res).catch((error: unknown) =>
+      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) }),
+    );
   });
   const { port, origin, close } = await listen(server, resolved.port, resolved.host);
   return {
@@ -64,6 +66,8 @@ function route(state: EmulatorState, req: IncomingMessage, res: ServerResponse):
   if (path.startsWith(CONTROL_PREFIX)) return serveControl(state, req, res);
   if (path === V2_PATH) return serveV2(state, req, res, clientGone(res));
   if (path === '/') return serveV3(state, req, res, clientGone(res));
-  sendJson(res, 404, { error: `no route ${path}: the v3 API is at /, the v2 API at ${V2_PATH}, the control API under ${CONTROL_PREFIX}` });
+  sendJson(res, 404, {
+    error: `no route ${path}: the v3 API is at /, the v2 API at ${V2_PATH}, the control API under ${CONTROL_PREFIX}`,
+  });
   return Promise.resolve();
 }

@@ -36,7 +36,8 @@ export class EmulatorState {
     this.faults = new FaultInjector(options.faults, seededRandom(options.seed));
   }
 
-  secretKeyOf = (secretId: string): string | undefined => this.options.credentials.find((pair) => pair.secretId === secretId)?.secretKey;
+  secretKeyOf = (secretId: string): string | undefined =>
+    this.options.credentials.find((pair) => pair.secretId === secretId)?.secretKey;
 
   /** Whether a verified call carries the session token its credential requires, if any. */
   tokenMatches(secretId: string, token: unknown): boolean {
@@ -58,10 +59,13 @@ export class EmulatorState {
    * Throws `RangeError` naming the problem when an event is not a JSON object.
    */
   enqueue(events: readonly unknown[], { format = 'v3', subAppId }: EnqueueOptions = {}): number {
-    if (!API_FORMATS.includes(format)) throw new RangeError(`format must be one of ${API_FORMATS.join(' | ')}, got "${String(format)}"`);
-    if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0)) throw new RangeError(`subAppId must be a positive integer, got ${String(subAppId)}`);
+    if (!API_FORMATS.includes(format))
+      throw new RangeError(`format must be one of ${API_FORMATS.join(' | ')}, got "${String(format)}"`);
+    if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0))
+      throw new RangeError(`subAppId must be a positive integer, got ${String(subAppId)}`);
     const contents = events.map((event, index) => {
-      if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new RangeError(`events[${index}] must be a JSON object`);
+      if (typeof event !== 'object' || event === null || Array.isArray(event))
+        throw new RangeError(`events[${index}] must be a JSON object`);
       if (format !== 'v3') return event as Record<string, unknown>;
       const { EventHandle: _handle, ...content } = event as Record<string, unknown>;
       return content;

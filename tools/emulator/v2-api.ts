@@ -33,7 +33,12 @@ class V2Error extends Error {
 }
 
 /** Serves one API 2.0 call on `/v2/index.php` (GET query or POST form), answering `{code, message, …}`. */
-export async function serveV2(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+export async function serveV2(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
   try {
     const answer = await runV2(state, req, res, signal);
     if (answer) sendJson(res, 200, { code: 0, message: '', ...answer });
@@ -44,7 +49,12 @@ export async function serveV2(state: EmulatorState, req: IncomingMessage, res: S
   }
 }
 
-async function runV2(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+async function runV2(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
   const params = await paramsOf(req);
   const action = params.Action;
   if (action) state.countCall(action);
@@ -57,9 +67,14 @@ async function runV2(state: EmulatorState, req: IncomingMessage, res: ServerResp
     state.options.maxClockSkewMs,
   );
   if (!verdict.ok) throw new V2Error(verdict.code, verdict.message);
-  if (!state.tokenMatches(params.SecretId!, params.Token)) throw new V2Error(V2Code.authFailure, 'Token of these temporary credentials is missing or wrong');
+  if (!state.tokenMatches(params.SecretId!, params.Token))
+    throw new V2Error(V2Code.authFailure, 'Token of these temporary credentials is missing or wrong');
   const spec = action === undefined ? undefined : ACTIONS[action];
-  if (!spec) throw new V2Error(V2Code.invalidParameter, `Action "${action}" is not served by the emulator (it serves ${Object.keys(ACTIONS).join(', ')})`);
+  if (!spec)
+    throw new V2Error(
+      V2Code.invalidParameter,
+      `Action "${action}" is not served by the emulator (it serves ${Object.keys(ACTIONS).join(', ')})`,
+    );
 
   const key: QueueKey = { format: spec.format, subAppId: subAppIdOf(params) };
   const handles = spec.confirm ? msgHandlesOf(params, state.options.maxHandlesPerConfirm) : [];
@@ -84,7 +99,8 @@ async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): P
   const { maxEventsPerPull, longPollMs, emptyAnswer } = state.options;
   const deliveries = await pullWithLongPoll(state.queues, key, maxEventsPerPull, longPollMs, signal);
   if (signal.aborted) return undefined;
-  if (deliveries.length > 0) return { eventList: deliveries.map(({ handle, content }) => ({ msgHandle: handle, eventContent: content })) };
+  if (deliveries.length > 0)
+    return { eventList: deliveries.map(({ handle, content }) => ({ msgHandle: handle, eventContent: content })) };
   if (emptyAnswer === EmptyAnswer.resourceNotFound) throw new V2Error(V2Code.invalidParameter, 'no event');
   return { eventList: emptyAnswer === EmptyAnswer.emptyList ? [] : null };
 }
@@ -93,7 +109,10 @@ async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): P
 function confirm(state: EmulatorState, key: QueueKey, handles: string[]): Record<string, unknown> {
   const { confirmed, rejected } = state.queues.confirm(key, handles);
   if (rejected.length > 0) {
-    throw new V2Error(V2Code.invalidParameter, `${rejected.length} of ${handles.length} msgHandles are expired or unknown and were not confirmed: ${rejected.join(', ')}; the other ${confirmed.length} were confirmed`);
+    throw new V2Error(
+      V2Code.invalidParameter,
+      `${rejected.length} of ${handles.length} msgHandles are expired or unknown and were not confirmed: ${rejected.join(', ')}; the other ${confirmed.length} were confirmed`,
+    );
   }
   return {};
 }
@@ -101,8 +120,10 @@ function confirm(state: EmulatorState, key: QueueKey, handles: string[]): Record
 async function paramsOf(req: IncomingMessage): Promise<Record<string, string>> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const body = await readBody(req, MAX_BODY_BYTES);
-  if (body.length > MAX_BODY_BYTES) throw new V2Error(V2Code.invalidParameter, `request body larger than ${MAX_BODY_BYTES} bytes`);
-  if (req.method !== 'GET' && req.method !== 'POST') throw new V2Error(V2Code.unsupported, `method ${req.method} not supported; use GET or POST`);
+  if (body.length > MAX_BODY_BYTES)
+    throw new V2Error(V2Code.invalidParameter, `request body larger than ${MAX_BODY_BYTES} bytes`);
+  if (req.method !== 'GET' && req.method !== 'POST')
+    throw new V2Error(V2Code.unsupported, `method ${req.method} not supported; use GET or POST`);
   const source = req.method === 'GET' ? url.searchParams : new URLSearchParams(body.toString('utf8'));
   return Object.fromEntries(source);
 }
@@ -111,7 +132,8 @@ function subAppIdOf(params: Record<string, string>): number | undefined {
   const raw = params.SubAppId;
   if (raw === undefined) return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new V2Error(V2Code.invalidParameter, `SubAppId must be a positive integer, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new V2Error(V2Code.invalidParameter, `SubAppId must be a positive integer, got "${raw}"`);
   return value;
 }
 
@@ -121,6 +143,7 @@ function msgHandlesOf(params: Record<string, string>, max: number): string[] {
     .map(([name, value]) => ({ index: /^[mM]sgHandle\.(\d+)$/.exec(name)?.[1], value }))
     .filter((entry): entry is { index: string; value: string } => entry.index !== undefined && entry.value !== '')
     .sort((a, b) => Number(a.index) - Number(b.index));
-  if (indexed.length === 0 || indexed.length > max) throw new V2Error(V2Code.invalidParameter, `msgHandle.N holds ${indexed.length} handles; 1 to ${max} are allowed`);
+  if (indexed.length === 0 || indexed.length > max)
+    throw new V2Error(V2Code.invalidParameter, `msgHandle.N holds ${indexed.length} handles; 1 to ${max} are allowed`);
   return indexed.map((entry) => entry.value);
 }

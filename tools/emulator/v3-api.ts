@@ -30,7 +30,12 @@ class V3Error extends Error {
 }
 
 /** Serves one API 3.0 call (`POST /`), always HTTP 200 with `{"Response": …}` like the real API. */
-export async function serveV3(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+export async function serveV3(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
   const requestId = randomUUID();
   try {
     const answer = await runV3(state, req, res, signal);
@@ -43,7 +48,12 @@ export async function serveV3(state: EmulatorState, req: IncomingMessage, res: S
 }
 
 /** The success payload, or `undefined` when nothing may be answered (hang, client gone). */
-async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+async function runV3(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
   const action = req.headers['x-tc-action'];
   if (typeof action === 'string' && action !== '') state.countCall(action);
   const contentType = req.headers['content-type'] ?? '';
@@ -54,16 +64,32 @@ async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResp
       `The emulator serves API 3.0 only as POST application/json signed with TC3-HMAC-SHA256 (the SDK defaults httpProfile.reqMethod "POST" and signMethod "TC3-HMAC-SHA256"); got ${req.method} "${contentType}".`,
     );
   }
-  if (body.length > MAX_BODY_BYTES) throw new V3Error('RequestSizeLimitExceeded', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-  const verdict = verifyTc3({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, state.secretKeyOf, state.options.clock.now(), state.options.maxClockSkewMs);
+  if (body.length > MAX_BODY_BYTES)
+    throw new V3Error('RequestSizeLimitExceeded', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const verdict = verifyTc3(
+    { method: req.method, url: req.url ?? '/', headers: req.headers, body },
+    state.secretKeyOf,
+    state.options.clock.now(),
+    state.options.maxClockSkewMs,
+  );
   if (!verdict.ok) throw new V3Error(verdict.code, verdict.message);
-  if (!state.tokenMatches(verdict.secretId, req.headers['x-tc-token'])) throw new V3Error('AuthFailure.TokenFailure', 'The X-TC-Token of these temporary credentials is missing or wrong.');
-  if (typeof action !== 'string' || action === '') throw new V3Error('MissingParameter', 'The request is missing a required parameter `X-TC-Action`.');
+  if (!state.tokenMatches(verdict.secretId, req.headers['x-tc-token']))
+    throw new V3Error('AuthFailure.TokenFailure', 'The X-TC-Token of these temporary credentials is missing or wrong.');
+  if (typeof action !== 'string' || action === '')
+    throw new V3Error('MissingParameter', 'The request is missing a required parameter `X-TC-Action`.');
   const version = req.headers['x-tc-version'];
   if (version === undefined) throw new V3Error('MissingParameter', 'The request is missing a required parameter `X-TC-Version`.');
-  if (version !== V3_VERSION) throw new V3Error('NoSuchVersion', `The requested version \`${String(version)}\` of service \`vod\` does not exist; use ${V3_VERSION}.`);
+  if (version !== V3_VERSION)
+    throw new V3Error(
+      'NoSuchVersion',
+      `The requested version \`${String(version)}\` of service \`vod\` does not exist; use ${V3_VERSION}.`,
+    );
   const known = ACTIONS[action];
-  if (!known) throw new V3Error('InvalidAction', `The action \`${action}\` is not supported by the emulator (it serves ${Object.keys(ACTIONS).join(', ')}).`);
+  if (!known)
+    throw new V3Error(
+      'InvalidAction',
+      `The action \`${action}\` is not supported by the emulator (it serves ${Object.keys(ACTIONS).join(', ')}).`,
+    );
 
   const params = parseParams(body, known);
   const key: QueueKey = { format: 'v3', subAppId: subAppIdOf(params) };
@@ -72,7 +98,10 @@ async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResp
   if (signal.aborted) return undefined;
   switch (admission.kind) {
     case 'rate-limited':
-      throw new V3Error('RequestLimitExceeded', `Your requests to ${action} exceed the frequency limit of ${state.options.maxQps} per second. Please reduce the frequency of calls.`);
+      throw new V3Error(
+        'RequestLimitExceeded',
+        `Your requests to ${action} exceed the frequency limit of ${state.options.maxQps} per second. Please reduce the frequency of calls.`,
+      );
     case 'error':
       throw new V3Error(admission.code, `Injected fault: ${action} answers ${admission.code}.`);
     case 'hang':
@@ -122,7 +151,8 @@ function parseParams(body: Buffer, known: readonly string[]): Record<string, unk
   } catch {
     throw new V3Error('InvalidParameter', 'The request body is not valid JSON.');
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new V3Error('InvalidParameter', 'The request body must be a JSON object.');
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new V3Error('InvalidParameter', 'The request body must be a JSON object.');
   const unknown = Object.keys(params).find((name) => !known.includes(name));
   if (unknown !== undefined) throw new V3Error('UnknownParameter', `The parameter \`${unknown}\` is not recognized.`);
   return params as Record<string, unknown>;

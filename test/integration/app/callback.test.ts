@@ -25,14 +25,21 @@ describe('createCallbackHandler', () => {
   let handler: ReturnType<typeof createCallbackHandler>;
   beforeEach(() => {
     log = captureLog();
-    runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), { log, openEmbedded: async (dir) => (sql = await openPglite(dir)) });
+    runtime = createRuntime(loadConfig({ PGLITE_DIR: 'memory://' }), {
+      log,
+      openEmbedded: async (dir) => (sql = await openPglite(dir)),
+    });
     handler = createCallbackHandler(runtime);
   });
   afterEach(() => runtime.close());
 
   it('answers an API-gateway event with an integration response', async () => {
     const result = await handler(post(JSON.stringify(seeds.pullComplete003Callback)), { request_id: 'r1' });
-    expect(result).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, isBase64Encoded: false });
+    expect(result).toMatchObject({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      isBase64Encoded: false,
+    });
     expect(JSON.parse(result.body)).toMatchObject({ ok: true, duplicate: false });
     await runtime.store();
     const [row] = await sql!.query('SELECT event_type, source FROM vod_events');
@@ -60,11 +67,16 @@ describe('createCallbackHandler', () => {
 
   it('checks signatures when VOD_CALLBACK_SIGN_KEY is set, and does not warn', async () => {
     const keyedLog = captureLog();
-    const keyed = createRuntime(loadConfig({ PGLITE_DIR: 'memory://', VOD_CALLBACK_SIGN_KEY: SIGN_KEY }), { log: keyedLog, openEmbedded: openPglite });
+    const keyed = createRuntime(loadConfig({ PGLITE_DIR: 'memory://', VOD_CALLBACK_SIGN_KEY: SIGN_KEY }), {
+      log: keyedLog,
+      openEmbedded: openPglite,
+    });
     const keyedHandler = createCallbackHandler(keyed);
     try {
       const unsigned = await keyedHandler(post(JSON.stringify(seeds.pullComplete003Callback)));
-      const good = await keyedHandler(post(JSON.stringify(signed(seeds.pullComplete003Callback, SIGN_KEY, Date.now() + 600_000))));
+      const good = await keyedHandler(
+        post(JSON.stringify(signed(seeds.pullComplete003Callback, SIGN_KEY, Date.now() + 600_000))),
+      );
       expect([unsigned.statusCode, good.statusCode]).toEqual([401, 200]);
       expect(keyedLog.entries().map((entry) => entry.message)).toEqual(['callback rejected', 'callback stored']);
     } finally {

@@ -33,8 +33,7 @@ const deps = (changes: Partial<CallbackDeps> = {}): CallbackDeps => ({
   ...changes,
 });
 const json = (result: CallbackResult) => JSON.parse(result.body) as Record<string, unknown>;
-const row = async (id: unknown) =>
-  (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+const row = async (id: unknown) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
 describe('handleCallback: storing', () => {
   it('stores the PullComplete callback of seed 003 with its fields', async () => {
@@ -98,7 +97,14 @@ describe('handleCallback: storing', () => {
     const log = captureLog();
     const result = await handleCallback(callbackRequest(seeds.pullEvents001[3], { requestId: 'req-1' }), deps({ log }));
     expect(log.entries()).toEqual([
-      { level: 'info', message: 'callback stored', id: json(result).id, eventType: 'EditMediaComplete', duplicate: false, requestId: 'req-1' },
+      {
+        level: 'info',
+        message: 'callback stored',
+        id: json(result).id,
+        eventType: 'EditMediaComplete',
+        duplicate: false,
+        requestId: 'req-1',
+      },
     ]);
   });
 });
@@ -108,7 +114,10 @@ describe('handleCallback: refusing bad input', () => {
     const result = await handleCallback(callbackRequest(seeds.pullComplete003Callback, { method: 'GET' }), deps());
     expect(result.status).toBe(405);
     expect(result.headers.Allow).toBe('POST');
-    expect(json(result)).toEqual({ error: 'method_not_allowed', reason: 'method GET is not allowed: VOD callbacks are POST requests' });
+    expect(json(result)).toEqual({
+      error: 'method_not_allowed',
+      reason: 'method GET is not allowed: VOD callbacks are POST requests',
+    });
   });
 
   it('answers 413 to a body over the limit before looking at it', async () => {
@@ -125,10 +134,18 @@ describe('handleCallback: refusing bad input', () => {
     ['an array', '[1]', 'expected a JSON object (a VOD event), got an array'],
     ['a string', '"NewFileUpload"', 'expected a JSON object (a VOD event), got a string'],
     ['null', 'null', 'expected a JSON object (a VOD event), got null'],
-    ['an object without event type', '{"FileId":"1"}', 'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)'],
+    [
+      'an object without event type',
+      '{"FileId":"1"}',
+      'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)',
+    ],
     ['a numeric EventType', '{"EventType":5}', 'EventType must be a non-empty string, got 5'],
     ['an empty eventType', '{"version":"4.0","eventType":""}', 'eventType must be a non-empty string, got ""'],
-    ['a v2-legacy body (never sent by HTTP)', '{"status":0,"task":"transcode","data":{}}', 'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)'],
+    [
+      'a v2-legacy body (never sent by HTTP)',
+      '{"status":0,"task":"transcode","data":{}}',
+      'not a VOD event: expected a non-empty string EventType (v3) or eventType (v2, version 4.0)',
+    ],
   ])('answers 400 to %s, saying why', async (_, body, reason) => {
     const result = await handleCallback(callbackRequest(body), deps());
     expect(result.status).toBe(400);
@@ -150,7 +167,13 @@ describe('handleCallback: refusing bad input', () => {
     const log = captureLog();
     await handleCallback(callbackRequest('[]', { requestId: 'req-2' }), deps({ log }));
     expect(log.entries()).toEqual([
-      { level: 'warn', message: 'callback rejected', status: 400, reason: 'expected a JSON object (a VOD event), got an array', requestId: 'req-2' },
+      {
+        level: 'warn',
+        message: 'callback rejected',
+        status: 400,
+        reason: 'expected a JSON object (a VOD event), got an array',
+        requestId: 'req-2',
+      },
     ]);
   });
 });
@@ -175,9 +198,17 @@ describe('handleCallback: signatures', () => {
 
   it.each([
     ['unsigned', () => content, 'missing Sign field: expected MD5(key + T) in the JSON body'],
-    ['signed with another key', () => signed(content, 'OtherKey', clock.now() + 600_000), 'Sign does not match MD5(key + T) for any configured key'],
+    [
+      'signed with another key',
+      () => signed(content, 'OtherKey', clock.now() + 600_000),
+      'Sign does not match MD5(key + T) for any configured key',
+    ],
     ['expired', () => signed(content, SIGN_KEY, clock.now() - 60_000), 'expired: T is 60 s in the past'],
-    ['expiring too far ahead', () => signed(content, SIGN_KEY, clock.now() + 3600_000), 'T is more than 900 s in the future, which VOD never sends'],
+    [
+      'expiring too far ahead',
+      () => signed(content, SIGN_KEY, clock.now() + 3600_000),
+      'T is more than 900 s in the future, which VOD never sends',
+    ],
   ])('answers 401 to a callback %s, and stores nothing', async (_, make, reason) => {
     const before = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events');
     const result = await handleCallback(callbackRequest(make()), keyed);
@@ -228,7 +259,10 @@ describe('handleCallback: store failures', () => {
 
   it('says in the dead letter when PostgreSQL rejected the data', async () => {
     const log = captureLog();
-    const rejecting = { ...store, upsert: () => Promise.reject(new StoreError('storing 1 event(s) failed, PostgreSQL rejected the data', 'rejected')) } as EventStore;
+    const rejecting = {
+      ...store,
+      upsert: () => Promise.reject(new StoreError('storing 1 event(s) failed, PostgreSQL rejected the data', 'rejected')),
+    } as EventStore;
     const result = await handleCallback(callbackRequest(content), deps({ store: async () => rejecting, log }));
     expect(result.status).toBe(503);
     expect(log.deadLetters()).toMatchObject([{ reason: 'StoreError: storing 1 event(s) failed, PostgreSQL rejected the data' }]);

@@ -25,11 +25,17 @@ afterAll(() => store.close());
 
 const deadLetterLine = (body: string) => {
   const log = captureLog();
-  writeDeadLetter(log, { payload: body, reason: 'StoreError: down', receivedAt: arrived, verifiedAt: arrived, deliveryId: `dead-letter:${body.length}-${body.slice(-40)}`, requestId: 'r' });
+  writeDeadLetter(log, {
+    payload: body,
+    reason: 'StoreError: down',
+    receivedAt: arrived,
+    verifiedAt: arrived,
+    deliveryId: `dead-letter:${body.length}-${body.slice(-40)}`,
+    requestId: 'r',
+  });
   return log.lines[0]!;
 };
-const row = async (id: string) =>
-  (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+const row = async (id: string) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
 describe('replay', () => {
   const pullComplete = JSON.stringify(signed(seeds.pullComplete003Callback, SIGN_KEY, 0));
@@ -78,7 +84,12 @@ describe('replay', () => {
   it('is harmless the second time: same rows, same delivery counts', async () => {
     const figures = 'SELECT count(*)::int AS n, sum(delivery_count)::int AS deliveries FROM vod_events';
     const before = await sql.query(figures);
-    expect(await replay(lines, { store, clock, acceptUnverified: true })).toMatchObject({ read: 8, stored: 0, duplicates: 0, alreadyReplayed: 3 });
+    expect(await replay(lines, { store, clock, acceptUnverified: true })).toMatchObject({
+      read: 8,
+      stored: 0,
+      duplicates: 0,
+      alreadyReplayed: 3,
+    });
     expect(await sql.query(figures)).toEqual(before);
   });
 
@@ -91,14 +102,23 @@ describe('replay', () => {
     async function* source() {
       yield JSON.stringify({ EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: ['replay-async-1'] } });
     }
-    expect(await replay(source(), { store, clock, acceptUnverified: true })).toMatchObject({ read: 1, stored: 1, duplicates: 0, skipped: [] });
+    expect(await replay(source(), { store, clock, acceptUnverified: true })).toMatchObject({
+      read: 1,
+      stored: 1,
+      duplicates: 0,
+      skipped: [],
+    });
   });
 
   it('stops at the first store failure and says where', async () => {
     // A store over a port nothing listens on: every write is refused.
     const unreachable = createEventStore(openPostgres('postgres://nobody:x@127.0.0.1:1/none'));
     try {
-      const summary = await replay([JSON.stringify(seeds.concatComplete002Callback), 'junk'], { store: unreachable, clock, acceptUnverified: true });
+      const summary = await replay([JSON.stringify(seeds.concatComplete002Callback), 'junk'], {
+        store: unreachable,
+        clock,
+        acceptUnverified: true,
+      });
       expect(summary).toMatchObject({ read: 1, stored: 0, duplicates: 0, skipped: [] });
       expect(summary.failed?.line).toBe(1);
       expect(summary.failed?.reason).toMatch(/^storing 1 event\(s\) failed, the store is unavailable: .*ECONNREFUSED/);
@@ -114,7 +134,12 @@ describe('replay of CLS exports of the function log', () => {
   const letter = deadLetterLine(JSON.stringify(content));
 
   it('finds a dead letter wrapped in a field of a JSON export line', async () => {
-    const exported = JSON.stringify({ SCF_FunctionName: 'callback', SCF_RequestId: 'r', SCF_Message: letter, SCF_LogTime: 1767225600000 });
+    const exported = JSON.stringify({
+      SCF_FunctionName: 'callback',
+      SCF_RequestId: 'r',
+      SCF_Message: letter,
+      SCF_LogTime: 1767225600000,
+    });
     expect(await replay([exported], { store, clock })).toMatchObject({ read: 1, stored: 1, recognised: 1, skipped: [] });
   });
 
@@ -122,6 +147,11 @@ describe('replay of CLS exports of the function log', () => {
     const csv = (text: string) => `"${text.replaceAll('"', '""')}"`;
     const other = deadLetterLine(JSON.stringify({ ...content, FileDeleteEvent: { FileIdSet: ['exported-2'] } }));
     const lines = ['SCF_FunctionName,SCF_Message,SCF_RequestId', `callback,${csv(other)},r2`];
-    expect(await replay(lines, { store, clock })).toMatchObject({ read: 2, stored: 1, recognised: 1, skipped: [{ line: 1, reason: 'no JSON object on this line' }] });
+    expect(await replay(lines, { store, clock })).toMatchObject({
+      read: 2,
+      stored: 1,
+      recognised: 1,
+      skipped: [{ line: 1, reason: 'no JSON object on this line' }],
+    });
   });
 });

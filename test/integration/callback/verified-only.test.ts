@@ -61,7 +61,14 @@ describe('defect 1: anything that throws before the signature is proven is a 401
 
   it('answers 401 when reading the request itself throws, whatever the adapter built', async () => {
     const log = captureLog();
-    const exploding = { method: 'POST', path: '/', headers: null, get body(): Buffer { throw new RangeError('adapter bug'); } };
+    const exploding = {
+      method: 'POST',
+      path: '/',
+      headers: null,
+      get body(): Buffer {
+        throw new RangeError('adapter bug');
+      },
+    };
     const result = await handleCallback(exploding as unknown as CallbackRequest, deps({ log }));
     expect(result.status).toBe(401);
     expect(log.deadLetters()).toEqual([]);
@@ -69,7 +76,11 @@ describe('defect 1: anything that throws before the signature is proven is a 401
 });
 
 describe('defect 2: a bad unrelated variable does not switch signing off', () => {
-  const env = { DATABASE_URL: 'postgres://vod:pw@127.0.0.1:1/vod', VOD_CALLBACK_SIGN_KEY: SIGN_KEY, CALLBACK_MAX_BODY_BYTES: '1MB' };
+  const env = {
+    DATABASE_URL: 'postgres://vod:pw@127.0.0.1:1/vod',
+    VOD_CALLBACK_SIGN_KEY: SIGN_KEY,
+    CALLBACK_MAX_BODY_BYTES: '1MB',
+  };
   const post = (body: string): ScfApiGatewayEvent => ({ httpMethod: 'POST', path: '/', headers: {}, body });
 
   it('refuses an unsigned forged body with 401 and logs no dead letter', async () => {
@@ -120,7 +131,10 @@ describe('defect 3: dead letters carry no reusable Sign/T pair', () => {
 describe('defect 9: error bodies and log lines echo only a short prefix of the input', () => {
   it('answers a 1 MB T with a short 401 and a short log line', async () => {
     const log = captureLog();
-    const result = await handleCallback(callbackRequest({ ...forged, Sign: '0'.repeat(32), T: 'x'.repeat(1 << 20) }), deps({ log }));
+    const result = await handleCallback(
+      callbackRequest({ ...forged, Sign: '0'.repeat(32), T: 'x'.repeat(1 << 20) }),
+      deps({ log }),
+    );
     expect(result.status).toBe(401);
     expect(result.body.length).toBeLessThan(512);
     expect(Math.max(...log.lines.map((line) => line.length))).toBeLessThan(1024);
@@ -143,7 +157,7 @@ describe('defect 11: a verified object of no known shape is stored, as Unknown',
 });
 
 describe('a signature pair belongs to the events it came with', () => {
-  it('refuses the same Sign/T with another body once the pair is older than VOD\'s same-second sharing (401, suspected forgery), and accepts VOD retries', async () => {
+  it("refuses the same Sign/T with another body once the pair is older than VOD's same-second sharing (401, suspected forgery), and accepts VOD retries", async () => {
     const log = captureLog();
     const t = ahead() + 1000;
     const first = signed({ EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: ['pair-1'] } }, SIGN_KEY, t);
@@ -174,7 +188,10 @@ describe('defect 6: replaying the same dead-letter line again adds nothing', () 
   it('keeps delivery_count at one over three replays', async () => {
     const log = captureLog();
     const content = { EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: ['replayed-thrice'] } };
-    await handleCallback(callbackRequest(signed(content, SIGN_KEY, ahead())), deps({ log, store: () => Promise.reject(new Error('down')) }));
+    await handleCallback(
+      callbackRequest(signed(content, SIGN_KEY, ahead())),
+      deps({ log, store: () => Promise.reject(new Error('down')) }),
+    );
     expect(log.deadLetters()).toHaveLength(1);
     for (let i = 0; i < 3; i++) await replay(log.lines, { store, clock });
     const id = normalize(content, { source: 'callback' }).id;
@@ -184,7 +201,8 @@ describe('defect 6: replaying the same dead-letter line again adds nothing', () 
 });
 
 describe('defect 7: numbers keep their precision in the dedupe key and the stored payload', () => {
-  const body = (fileSize: string) => `{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"big-int","Size":${fileSize}},"T":"__T__","Sign":"__S__"}`;
+  const body = (fileSize: string) =>
+    `{"EventType":"NewFileUpload","FileUploadEvent":{"FileId":"big-int","Size":${fileSize}},"T":"__T__","Sign":"__S__"}`;
   const signedText = (text: string) => {
     const { Sign, T } = signed({}, SIGN_KEY, ahead());
     return text.replace('"__T__"', String(T)).replace('__S__', String(Sign));
@@ -205,7 +223,9 @@ describe('defect 7: numbers keep their precision in the dedupe key and the store
   it('stores ±1e400 as the numbers sent, not null', async () => {
     const result = await handleCallback(callbackRequest(signedText(body('[1e400, -1E+400, 0.1, 1.50, 2]'))), deps());
     expect(result.status).toBe(200);
-    expect(await payloadText(json(result).id)).toMatch(/"Size": \[1e\+?400, -1e\+?400, 0\.1, 1\.5, 2\]|"Size": \[1(0{400}), -1(0{400}), 0\.1, 1\.5, 2\]/i);
+    expect(await payloadText(json(result).id)).toMatch(
+      /"Size": \[1e\+?400, -1e\+?400, 0\.1, 1\.5, 2\]|"Size": \[1(0{400}), -1(0{400}), 0\.1, 1\.5, 2\]/i,
+    );
   });
 
   it('gives numbers a double holds exactly the key JSON.parse gives them, so pull and callback still meet', async () => {

@@ -28,7 +28,10 @@ function receiver(answer: () => number | 'hang') {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       try {
-        const payload = new Webhook(SECRET).verify(body, request.headers as Record<string, string>) as { type: string; data: unknown };
+        const payload = new Webhook(SECRET).verify(body, request.headers as Record<string, string>) as {
+          type: string;
+          data: unknown;
+        };
         verified.push({ id: String(request.headers['webhook-id']), type: payload.type, data: payload.data });
       } catch (error) {
         refused.push((error as Error).message);
@@ -64,11 +67,20 @@ describe('forwarding (FORWARD_URL)', () => {
 
   const setUp = (env: Record<string, string> = {}) => {
     const clock = shiftedClock();
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@localhost/db', FORWARD_URL: url, FORWARD_SECRET: SECRET, FORWARD_TIMEOUT_MS: '300', ...env });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@localhost/db',
+      FORWARD_URL: url,
+      FORWARD_SECRET: SECRET,
+      FORWARD_TIMEOUT_MS: '300',
+      ...env,
+    });
     const registry = registryFor(config, undefined, clock);
     const store = createEventStore(sql, { projections: [outboxProjection(outboxSpec(registry)!)] });
     const dispatch = () =>
-      dispatchRuns({ runs: createRunStore(sql), registry, clock, log: silentLogger, retry: { maxAttempts: 5, baseMs: 1_000 } }, { budgetMs: 20_000, concurrency: 4 });
+      dispatchRuns(
+        { runs: createRunStore(sql), registry, clock, log: silentLogger, retry: { maxAttempts: 5, baseMs: 1_000 } },
+        { budgetMs: 20_000, concurrency: 4 },
+      );
     return { clock, store, dispatch };
   };
 
@@ -76,17 +88,26 @@ describe('forwarding (FORWARD_URL)', () => {
     const { store, dispatch } = setUp();
     const events = procedureEvents(5, 2);
     await store.upsert(events, new Date());
-    const content = { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 'task-0', Status: 'FINISH', FileId: 'file-0' } };
+    const content = {
+      EventType: 'ProcedureStateChanged',
+      ProcedureStateChangeEvent: { TaskId: 'task-0', Status: 'FINISH', FileId: 'file-0' },
+    };
     await store.upsert([normalize(content, { source: 'callback' })], new Date());
     expect(await dispatch()).toMatchObject({ runsSucceeded: 5, runsFailed: 0 });
     expect(endpoint.refused).toEqual([]);
     expect(endpoint.verified.map((delivery) => delivery.id).sort()).toEqual(events.map((event) => event.id).sort());
-    expect(endpoint.verified[0]).toMatchObject({ type: 'ProcedureStateChanged', data: { ProcedureStateChangeEvent: { Status: 'FINISH' } } });
+    expect(endpoint.verified[0]).toMatchObject({
+      type: 'ProcedureStateChanged',
+      data: { ProcedureStateChangeEvent: { Status: 'FINISH' } },
+    });
   });
 
   it('forwards only FORWARD_TYPES', async () => {
     const { store, dispatch } = setUp({ FORWARD_TYPES: 'NewFileUpload' });
-    await store.upsert([...procedureEvents(2, 1), normalize({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: 'f' } }, { source: 'pull' })], new Date());
+    await store.upsert(
+      [...procedureEvents(2, 1), normalize({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: 'f' } }, { source: 'pull' })],
+      new Date(),
+    );
     await dispatch();
     expect(endpoint.verified.map((delivery) => delivery.type)).toEqual(['NewFileUpload']);
   });
@@ -106,6 +127,8 @@ describe('forwarding (FORWARD_URL)', () => {
 
   it('refuses a FORWARD_SECRET that is not whsec_ and base64, naming the variable', () => {
     expect(() => loadConfig({ FORWARD_URL: url, FORWARD_SECRET: 'hunter2' })).toThrow(/FORWARD_SECRET: expected whsec_/);
-    expect(() => loadConfig({ FORWARD_URL: 'http://example.com/hook', FORWARD_SECRET: SECRET })).toThrow(/FORWARD_URL: expected an https:\/\/ URL/);
+    expect(() => loadConfig({ FORWARD_URL: 'http://example.com/hook', FORWARD_SECRET: SECRET })).toThrow(
+      /FORWARD_URL: expected an https:\/\/ URL/,
+    );
   });
 });

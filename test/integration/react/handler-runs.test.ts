@@ -51,11 +51,9 @@ describe.each(drivers)('handler runs on $name', (driver) => {
     await store.upsert([procedure!], new Date());
     await store.deliver(upload, { key: 'k', expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, new Date());
     const rows = await runs();
-    expect(rows.map((row) => `${row.event_id === upload.id ? 'upload' : 'procedure'}:${row.handler}:${row.status}`).sort()).toEqual([
-      'procedure:audit:pending',
-      'procedure:on-procedure:pending',
-      'upload:audit:pending',
-    ]);
+    expect(
+      rows.map((row) => `${row.event_id === upload.id ? 'upload' : 'procedure'}:${row.handler}:${row.status}`).sort(),
+    ).toEqual(['procedure:audit:pending', 'procedure:on-procedure:pending', 'upload:audit:pending']);
   });
 
   it('the callback path (deliver) writes the runs of a new event too', async () => {
@@ -101,9 +99,10 @@ describe.each(drivers)('handler runs on $name', (driver) => {
     const [event] = procedureEvents(1, 1);
     await storeFor(registry).upsert([event!], new Date());
     // A dispatcher that claimed the run and died: the row is running, with a lease.
-    await sql.query(`UPDATE vod_handler_runs SET status = 'running', attempts = 1, lease_token = 'dead-process', due_at = $1::text::timestamptz`, [
-      new Date(clock.now() + 4_000).toISOString(),
-    ]);
+    await sql.query(
+      `UPDATE vod_handler_runs SET status = 'running', attempts = 1, lease_token = 'dead-process', due_at = $1::text::timestamptz`,
+      [new Date(clock.now() + 4_000).toISOString()],
+    );
     expect(await dispatch(registry)).toMatchObject({ runsSucceeded: 0 });
     clock.shift(4_001);
     expect(await dispatch(registry)).toMatchObject({ runsSucceeded: 1 });
@@ -112,11 +111,23 @@ describe.each(drivers)('handler runs on $name', (driver) => {
 
   it("gives a handler its file's current state, from vod_files", async () => {
     const states: unknown[] = [];
-    const registry = createRegistry({ ProcedureStateChanged: [handler('state', async ({ file }) => void states.push(await file()))] });
-    const upload = normalize({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: 'file-0', MediaBasicInfo: { Name: 'cat.mp4' } } }, { source: 'pull' });
+    const registry = createRegistry({
+      ProcedureStateChanged: [handler('state', async ({ file }) => void states.push(await file()))],
+    });
+    const upload = normalize(
+      { EventType: 'NewFileUpload', FileUploadEvent: { FileId: 'file-0', MediaBasicInfo: { Name: 'cat.mp4' } } },
+      { source: 'pull' },
+    );
     await storeFor(registry).upsert([upload, ...procedureEvents(1, 1)], new Date());
     await dispatch(registry);
-    expect(states).toEqual([expect.objectContaining({ fileId: 'file-0', name: 'cat.mp4', lifecycle: 'ready', eventIds: expect.arrayContaining([upload.id]) })]);
+    expect(states).toEqual([
+      expect.objectContaining({
+        fileId: 'file-0',
+        name: 'cat.mp4',
+        lifecycle: 'ready',
+        eventIds: expect.arrayContaining([upload.id]),
+      }),
+    ]);
   });
 
   it('a slow handler times out without holding back the others', async () => {
@@ -133,10 +144,14 @@ describe.each(drivers)('handler runs on $name', (driver) => {
   });
 
   it('the callback mode hands back, uncounted, an attempt its budget cut', async () => {
-    const registry = createRegistry({ '*': [handler('slow', () => new Promise((resolve) => setTimeout(resolve, 2_000)), { timeoutMs: 5_000 })] });
+    const registry = createRegistry({
+      '*': [handler('slow', () => new Promise((resolve) => setTimeout(resolve, 2_000)), { timeoutMs: 5_000 })],
+    });
     const [event] = procedureEvents(1, 1);
     await storeFor(registry).upsert([event!], new Date());
-    expect(await dispatch(registry, { budgetMs: 100, cutToBudget: true, eventIds: [event!.id] })).toMatchObject({ runsReleased: 1 });
+    expect(await dispatch(registry, { budgetMs: 100, cutToBudget: true, eventIds: [event!.id] })).toMatchObject({
+      runsReleased: 1,
+    });
     expect(await runs()).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
   });
 
@@ -153,7 +168,9 @@ describe.each(drivers)('handler runs on $name', (driver) => {
         running.add(file);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
         running.delete(file);
-        const task = Number((payload as { ProcedureStateChangeEvent: { TaskId: string } }).ProcedureStateChangeEvent.TaskId.slice(5));
+        const task = Number(
+          (payload as { ProcedureStateChangeEvent: { TaskId: string } }).ProcedureStateChangeEvent.TaskId.slice(5),
+        );
         if (file === 'file-0' && task === 20 && failuresLeft-- > 0) throw new Error('flaky');
         seen.set(file, [...(seen.get(file) ?? []), task]);
       },

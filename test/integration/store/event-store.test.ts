@@ -16,7 +16,10 @@ const t1 = new Date('2026-01-01T00:05:00Z');
 const uploads = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>
     normalize(
-      { EventType: 'NewFileUpload', FileUploadEvent: { FileId: `file-${from + i}`, MediaBasicInfo: { MediaUrl: `http://x/${from + i}.mp4` } } },
+      {
+        EventType: 'NewFileUpload',
+        FileUploadEvent: { FileId: `file-${from + i}`, MediaBasicInfo: { MediaUrl: `http://x/${from + i}.mp4` } },
+      },
       { source: 'pull', api: 'v3' },
     ),
   );
@@ -34,8 +37,7 @@ describe.each(drivers)('EventStore on $name', (driver) => {
   });
   afterAll(() => sql.close());
 
-  const row = async (id: string) =>
-    (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+  const row = async (id: string) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
   it('inserts a batch and keeps every column of the contract', async () => {
     const events = seeds.pullEvents001.map((content) => normalize(content, { source: 'pull', api: 'v3' }));
@@ -80,14 +82,20 @@ describe.each(drivers)('EventStore on $name', (driver) => {
   });
 
   it('stores payloads that plain PostgreSQL would refuse', async () => {
-    const event = normalize({ EventType: 'X\u0000', X: { Message: '\ud800', deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) } }, { source: 'callback' });
+    const event = normalize(
+      { EventType: 'X\u0000', X: { Message: '\ud800', deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) } },
+      { source: 'callback' },
+    );
     expect(await store.upsert([event], t0)).toEqual({ inserted: 1, duplicates: 0 });
     expect(await row(event.id)).toMatchObject({ event_type: 'X\uFFFD', payload: event.payload });
   });
 
   it('keeps a 6,000-character task id out of the btree limit: column cut, payload whole', async () => {
     const taskId = 'T'.repeat(6000);
-    const event = normalize({ EventType: 'PullComplete', PullCompleteEvent: { TaskId: taskId, FileId: 'f-long' } }, { source: 'pull', api: 'v3' });
+    const event = normalize(
+      { EventType: 'PullComplete', PullCompleteEvent: { TaskId: taskId, FileId: 'f-long' } },
+      { source: 'pull', api: 'v3' },
+    );
     expect(await store.upsert([event, ...uploads(1, 400)], t0)).toEqual({ inserted: 2, duplicates: 0 });
     const stored = await row(event.id);
     expect((stored!.task_id as string).length).toBe(512);
@@ -98,7 +106,10 @@ describe.each(drivers)('EventStore on $name', (driver) => {
     // A real refusal from the server: a constraint this test adds to its own database.
     await sql.exec("ALTER TABLE vod_events ADD CONSTRAINT no_poison CHECK (task_id IS DISTINCT FROM 'poison')");
     try {
-      const poison = normalize({ EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 'poison', FileId: 'f-p' } }, { source: 'pull', api: 'v3' });
+      const poison = normalize(
+        { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 'poison', FileId: 'f-p' } },
+        { source: 'pull', api: 'v3' },
+      );
       const [good] = uploads(1, 500);
       expect(await store.upsert([good!, poison], t0)).toEqual({ inserted: 2, duplicates: 0 });
       expect(await row(good!.id)).toMatchObject({ file_id: 'file-500', delivery_count: 1 });
@@ -130,7 +141,9 @@ describe.each(drivers)('EventStore on $name', (driver) => {
   it('migrates idempotently, also when several cold starts race', async () => {
     const clients = await Promise.all(Array.from({ length: 3 }, () => connect()));
     await Promise.all(clients.map((client) => migrate(client)));
-    const [{ count }] = (await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM vod_events')) as [{ count: number }];
+    const [{ count }] = (await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM vod_events')) as [
+      { count: number },
+    ];
     expect(count).toBeGreaterThan(0);
     await Promise.all(clients.filter((client) => client !== sql).map((client) => client.close()));
   });
@@ -162,7 +175,9 @@ describe('EventStore when PostgreSQL goes down', () => {
 
   it('fails to open with StoreError when nothing listens', async () => {
     // Not the server above, stopped: in shuffled order the restart test may run after this one.
-    const failure = await openEventStore({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none', pgliteDir: '' }).catch((error: unknown) => error);
+    const failure = await openEventStore({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none', pgliteDir: '' }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(StoreError);
     expect((failure as StoreError).kind).toBe('unavailable');
   });

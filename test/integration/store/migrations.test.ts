@@ -14,7 +14,7 @@ const versions = async (sql: SqlClient) =>
 const tables = async (sql: SqlClient) =>
   (
     await sql.query<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
     )
   ).map((row) => row.name);
 
@@ -43,7 +43,9 @@ describe.each(drivers)('schema migrations on $name', (driver) => {
   it('adopts a database from before versioning (tables present, no version table)', async () => {
     const sql = await (await driver.fresh()).connect();
     await sql.exec(MIGRATIONS[0]!.sql);
-    await sql.query("INSERT INTO vod_events (id, event_type, api_format, source, first_received_at, last_received_at, payload) VALUES ('kept', 'X', 'v3', 'pull', now(), now(), '{}')");
+    await sql.query(
+      "INSERT INTO vod_events (id, event_type, api_format, source, first_received_at, last_received_at, payload) VALUES ('kept', 'X', 'v3', 'pull', now(), now(), '{}')",
+    );
     await migrate(sql);
     expect(await versions(sql)).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(await sql.query('SELECT id FROM vod_events')).toEqual([{ id: 'kept' }]);

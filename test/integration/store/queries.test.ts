@@ -62,7 +62,10 @@ describe.each(drivers)('store queries on $name', (driver) => {
         lastReceivedAt: at(5),
         deliveryCount: 3,
       });
-      expect(events[2]!.payload).toMatchObject({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: upload!.expected.fileId } });
+      expect(events[2]!.payload).toMatchObject({
+        EventType: 'NewFileUpload',
+        FileUploadEvent: { FileId: upload!.expected.fileId },
+      });
       expect(events[1]!.errCode).toBe(0);
     });
 

@@ -12,7 +12,8 @@ const byId = <T extends { fileId?: string; taskId?: string }>(rows: T[]) =>
   [...rows].sort((a, b) => ((a.fileId ?? a.taskId)! < (b.fileId ?? b.taskId)! ? -1 : 1));
 
 /** Ranks and keys from small sets, so equal ranks (the key tiebreak) and equal keys are common. */
-const ranked = <T>(value: fc.Arbitrary<T>) => fc.record({ rank: fc.constantFrom(0, 10, 20, 40, 50, 20030), key: fc.constantFrom('0a', '0b', 'a0', 'ff'), value });
+const ranked = <T>(value: fc.Arbitrary<T>) =>
+  fc.record({ rank: fc.constantFrom(0, 10, 20, 40, 50, 20030), key: fc.constantFrom('0a', '0b', 'a0', 'ff'), value });
 const text = fc.string({ maxLength: 6 });
 const output = fc.option(fc.record({ format: fc.constantFrom('HLS', 'DASH', 'mp4'), url: fc.webUrl() }));
 /** Fields with the values the projection gives them (lib/state), each present or not. */
@@ -24,7 +25,13 @@ const fields = fc.record(
     duration: ranked(fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((d) => Math.abs(d) + 0)),
     size: ranked(fc.integer({ min: 0, max: 2 ** 40 })),
     kind: ranked(text),
-    outcome: ranked(fc.record({ status: fc.constantFrom('WAITING', 'FINISH', 'FAIL'), errCode: fc.option(fc.integer({ min: -5, max: 70000 })), message: fc.option(text) })),
+    outcome: ranked(
+      fc.record({
+        status: fc.constantFrom('WAITING', 'FINISH', 'FAIL'),
+        errCode: fc.option(fc.integer({ min: -5, max: 70000 })),
+        message: fc.option(text),
+      }),
+    ),
     progress: ranked(fc.integer({ min: 0, max: 100 })),
     'output:transcode:100030': ranked(output),
     'output:transcode:20': ranked(output),
@@ -38,22 +45,39 @@ const fields = fc.record(
 /** One event gives one value per field: where both sides have the same (rank, key), the value is the same too. */
 const consistent = ([a, b]: [RankedFields, RankedFields]): [RankedFields, RankedFields] => [
   a,
-  Object.fromEntries(Object.entries(b).map(([name, entry]) => {
-    const other = a[name];
-    return [name, other && other.rank === entry.rank && other.key === entry.key ? other : entry];
-  })),
+  Object.fromEntries(
+    Object.entries(b).map(([name, entry]) => {
+      const other = a[name];
+      return [name, other && other.rank === entry.rank && other.key === entry.key ? other : entry];
+    }),
+  ),
 ];
-const facts = (id: string, fieldsOf: RankedFields): Facts => ({ id, fields: fieldsOf, eventIds: ['e'], firstEventAt: '2026-01-01T00:00:00.000Z', lastEventAt: '2026-01-01T00:00:00.000Z' });
+const facts = (id: string, fieldsOf: RankedFields): Facts => ({
+  id,
+  fields: fieldsOf,
+  eventIds: ['e'],
+  firstEventAt: '2026-01-01T00:00:00.000Z',
+  lastEventAt: '2026-01-01T00:00:00.000Z',
+});
 
 /** A store history: distinct events (their first arrival), delivered shuffled, repeated, in batches or one by one through the callback statement. */
 const ALL = [0, 1].flatMap(eventsOfFile);
 const history = fc
-  .subarray(ALL.map((_, index) => index), { minLength: 1 })
+  .subarray(
+    ALL.map((_, index) => index),
+    { minLength: 1 },
+  )
   .chain((chosen) =>
     fc.record({
       chosen: fc.constant(chosen),
-      deliveries: fc.shuffledSubarray([...chosen, ...chosen, ...chosen], { minLength: chosen.length * 3, maxLength: chosen.length * 3 }),
-      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), { minLength: chosen.length * 3, maxLength: chosen.length * 3 }),
+      deliveries: fc.shuffledSubarray([...chosen, ...chosen, ...chosen], {
+        minLength: chosen.length * 3,
+        maxLength: chosen.length * 3,
+      }),
+      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), {
+        minLength: chosen.length * 3,
+        maxLength: chosen.length * 3,
+      }),
       batch: fc.integer({ min: 1, max: 6 }),
     }),
   );
@@ -126,7 +150,10 @@ describe.each(drivers)('state tables on $name', (driver) => {
 
         const stored = await store.listEvents({ limit: 10_000 });
         const projected = projectEvents(stored.map((event) => ({ event, firstReceivedAt: event.firstReceivedAt })));
-        const expected = { files: byId([...projected.files.values()].map(fileState)), tasks: byId([...projected.tasks.values()].map(taskState)) };
+        const expected = {
+          files: byId([...projected.files.values()].map(fileState)),
+          tasks: byId([...projected.tasks.values()].map(taskState)),
+        };
         const live = await store.stateRows();
         expect({ files: byId(live.files), tasks: byId(live.tasks) }).toEqual(expected);
 
@@ -146,9 +173,17 @@ describe.each(drivers)('state tables on $name', (driver) => {
     const writer = createEventStore(writerSql);
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000);
     // Files 0-29 before the rebuild starts (several pages to scan); files 30-59 while it runs.
-    for (let n = 0; n < 30; n++) await writer.upsert(eventsOfFile(n).map((make) => make('pull')), at(n));
+    for (let n = 0; n < 30; n++)
+      await writer.upsert(
+        eventsOfFile(n).map((make) => make('pull')),
+        at(n),
+      );
     const writing = (async () => {
-      for (let n = 30; n < 60; n++) await writer.upsert(eventsOfFile(n).map((make) => make(n % 2 ? 'pull' : 'callback')), at(n));
+      for (let n = 30; n < 60; n++)
+        await writer.upsert(
+          eventsOfFile(n).map((make) => make(n % 2 ? 'pull' : 'callback')),
+          at(n),
+        );
     })();
     await Promise.all([store.rebuildState(), writing]);
     const stored = await store.listEvents({ limit: 10_000 });
@@ -164,7 +199,9 @@ describe.each(drivers)('state tables on $name', (driver) => {
     const events = ALL.slice(0, 6).map((make) => make('pull'));
     await createEventStore(sql, { projections: [] }).upsert(events, new Date(Date.UTC(2026, 0, 1)));
     expect((await store.stateRows()).files).toEqual([]);
-    await sql.query(`INSERT INTO vod_files (file_id, ranks, event_ids, first_event_at, last_event_at) VALUES ('stale', '{}', '{}', now(), now())`);
+    await sql.query(
+      `INSERT INTO vod_files (file_id, ranks, event_ids, first_event_at, last_event_at) VALUES ('stale', '{}', '{}', now(), now())`,
+    );
     const result = await store.rebuildState();
     const { files, tasks } = await store.stateRows();
     expect(result).toEqual({ events: 6, files: files.length, tasks: tasks.length });

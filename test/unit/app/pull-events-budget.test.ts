@@ -32,7 +32,11 @@ describe('pull-events with a short SCF time limit', () => {
     const queue = scriptedQueue(clock);
     const lines: Record<string, unknown>[] = [];
     const runtime: Runtime = {
-      config: loadConfig({ DATABASE_URL: 'postgres://u@localhost/db', TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' }),
+      config: loadConfig({
+        DATABASE_URL: 'postgres://u@localhost/db',
+        TENCENTCLOUD_SECRETID: 'id',
+        TENCENTCLOUD_SECRETKEY: 'key',
+      }),
       clock,
       log: { log: (level, message, fields) => void lines.push({ level, message, ...fields }) },
       registry: createRegistry(undefined),
@@ -42,8 +46,12 @@ describe('pull-events with a short SCF time limit', () => {
     };
     const failure = await createPullEventsHandler(runtime)({}, context).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DrainError);
-    expect((failure as DrainError).message).toMatch(/no room for one pull: 3000 ms left.*set the function's timeout to 30 s or more/);
-    expect(lines).toEqual([expect.objectContaining({ level: 'error', message: 'pull-events failed', stopReason: 'failed', pulled: 0 })]);
+    expect((failure as DrainError).message).toMatch(
+      /no room for one pull: 3000 ms left.*set the function's timeout to 30 s or more/,
+    );
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'error', message: 'pull-events failed', stopReason: 'failed', pulled: 0 }),
+    ]);
     expect(clock.now()).toBe(0);
   });
 });

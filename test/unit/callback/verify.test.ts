@@ -46,8 +46,16 @@ describe('verifySign', () => {
     ['a Sign that is not hex', { Sign: 'z'.repeat(32) }, 'Sign must be 32 hex digits (an MD5 digest)'],
     ['a truncated Sign', { Sign: 'ab'.repeat(15) }, 'Sign must be 32 hex digits (an MD5 digest)'],
     ['a Sign that is a number', { Sign: 12345 }, 'Sign must be 32 hex digits (an MD5 digest)'],
-    ['a Sign of another key', { Sign: callbackSign('OtherKey', Math.floor((now + 600_000) / 1000)) }, 'Sign does not match MD5(key + T) for any configured key'],
-    ['a T changed after signing', { T: Math.floor((now + 600_000) / 1000) + 1 }, 'Sign does not match MD5(key + T) for any configured key'],
+    [
+      'a Sign of another key',
+      { Sign: callbackSign('OtherKey', Math.floor((now + 600_000) / 1000)) },
+      'Sign does not match MD5(key + T) for any configured key',
+    ],
+    [
+      'a T changed after signing',
+      { T: Math.floor((now + 600_000) / 1000) + 1 },
+      'Sign does not match MD5(key + T) for any configured key',
+    ],
   ])('refuses %s', (_, changes, reason) => {
     const content = good(changes);
     for (const [key, value] of Object.entries(changes)) if (value === undefined) delete content[key];

@@ -17,7 +17,10 @@ const failureOf = (promise: Promise<unknown>) =>
 
 describe('drain: what is confirmed', () => {
   it('confirms exactly the handles it stored, and none after a store failure', async () => {
-    const h = drainHarness({ pulls: [{ events: 16 }, { events: 16 }], store: [{ ok: true }, ...times(3, { fail: 'unavailable' } as const)] });
+    const h = drainHarness({
+      pulls: [{ events: 16 }, { events: 16 }],
+      store: [{ ok: true }, ...times(3, { fail: 'unavailable' } as const)],
+    });
     const failure = await failureOf(h.run());
     expect(failure.cause).toBeInstanceOf(StoreError);
     expect(failure.message).toMatch(/^storing pulled events failed; every unstored event was left unconfirmed/);
@@ -44,7 +47,13 @@ describe('drain: what is confirmed', () => {
 describe('drain: failures', () => {
   it('stops every loop on an auth failure, cutting off their pulls', async () => {
     const h = drainHarness({
-      pulls: [{ events: 1, latencyMs: 100 }, { fail: 'auth', latencyMs: 100 }, { events: 16, latencyMs: 5_000 }, { events: 16, latencyMs: 5_000 }, ...times(20, { events: 16, latencyMs: 1_000 })],
+      pulls: [
+        { events: 1, latencyMs: 100 },
+        { fail: 'auth', latencyMs: 100 },
+        { events: 16, latencyMs: 5_000 },
+        { events: 16, latencyMs: 5_000 },
+        ...times(20, { events: 16, latencyMs: 1_000 }),
+      ],
     });
     const failure = await failureOf(h.run({ concurrency: 4 }));
     expect(failure.message).toMatch(/^the VOD API refused the drain; .*AuthFailure\.SignatureFailure/);
@@ -62,7 +71,7 @@ describe('drain: failures', () => {
     expect(h.queue.confirmCalls.length).toBeLessThanOrEqual(2);
   });
 
-  it('rejects at the drain\'s end, not later, when the store never answers (a frozen PostgreSQL)', async () => {
+  it("rejects at the drain's end, not later, when the store never answers (a frozen PostgreSQL)", async () => {
     const h = drainHarness({ pulls: [{ events: 16 }], store: [{ hang: true }] });
     const failure = await failureOf(h.run({ budgetMs: BUDGET_MS }));
     expect(failure.message).toMatch(/the store did not answer within the \d+ ms left before the invocation's deadline/);
@@ -81,7 +90,9 @@ describe('drain: failures', () => {
   it('rejects naming the network when VOD never answered a pull for the whole budget', async () => {
     const h = drainHarness({ pulls: times(100, { hang: true } as const) });
     const failure = await failureOf(h.run({ budgetMs: BUDGET_MS, concurrency: 4 }));
-    expect(failure.message).toMatch(/^VOD never answered in [\d.]+ s \(\d+ pulls timed out, hung or could not connect to https:\/\/vod\.tencentcloudapi\.com\): most likely the function's network has no route to the VOD endpoint/);
+    expect(failure.message).toMatch(
+      /^VOD never answered in [\d.]+ s \(\d+ pulls timed out, hung or could not connect to https:\/\/vod\.tencentcloudapi\.com\): most likely the function's network has no route to the VOD endpoint/,
+    );
     expect(failure.result).toMatchObject({ pulled: 0, stopReason: 'failed' });
     expect(failure.result.elapsedMs).toBeLessThanOrEqual(END_MS);
   });
@@ -89,12 +100,16 @@ describe('drain: failures', () => {
   it('rejects when VOD kept answering errors for the whole budget and nothing got through', async () => {
     const h = drainHarness({ pulls: times(1000, { fail: 'retryable', code: 'InternalError' } as const) });
     const failure = await failureOf(h.run({ budgetMs: BUDGET_MS }));
-    expect(failure.message).toMatch(/^the VOD API kept failing for the whole budget \(\d+ pulls, none got through\).*InternalError/);
+    expect(failure.message).toMatch(
+      /^the VOD API kept failing for the whole budget \(\d+ pulls, none got through\).*InternalError/,
+    );
     expect(failure.result.stopReason).toBe('failed');
   });
 
   it('succeeds with its counts when some calls were rate-limited but events moved', async () => {
-    const h = drainHarness({ pulls: [{ events: 16 }, ...times(1000, { fail: 'retryable', code: 'RequestLimitExceeded' } as const)] });
+    const h = drainHarness({
+      pulls: [{ events: 16 }, ...times(1000, { fail: 'retryable', code: 'RequestLimitExceeded' } as const)],
+    });
     const result = await h.run({ budgetMs: BUDGET_MS });
     expect(result).toMatchObject({ pulled: 16, inserted: 16, confirmed: 16, stopReason: 'budget' });
     expect(result.retries).toBeGreaterThan(0);
@@ -112,7 +127,10 @@ describe('drain: time and memory bounds', () => {
 
   it('keeps at most maxInflightBytes of pulled events waiting for the store', async () => {
     const maxInflightBytes = 1_500_000;
-    const h = drainHarness({ pulls: times(8, { events: 16, bytes: 64 * 1024 }), store: times(8, { ok: true, latencyMs: 200 } as const) });
+    const h = drainHarness({
+      pulls: times(8, { events: 16, bytes: 64 * 1024 }),
+      store: times(8, { ok: true, latencyMs: 200 } as const),
+    });
     const result = await h.run({ concurrency: 4, maxInflightBytes });
     expect(result).toMatchObject({ pulled: 128, inserted: 128, confirmed: 128, stopReason: 'drained' });
     // One batch is ~1.05 MB: two would not fit, so the four loops took turns.

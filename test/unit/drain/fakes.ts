@@ -18,8 +18,15 @@ export type Step =
   | { hang: true }
   | { ok: true; latencyMs?: number };
 
-export const apiError = (action: string, kind: VodErrorKind, code = kind === 'auth' ? 'AuthFailure.SignatureFailure' : kind === 'retryable' ? 'RequestLimitExceeded' : 'InvalidParameterValue') =>
-  new VodApiError({ action, code, kind, detail: `scripted ${code}` });
+export const apiError = (
+  action: string,
+  kind: VodErrorKind,
+  code = kind === 'auth'
+    ? 'AuthFailure.SignatureFailure'
+    : kind === 'retryable'
+      ? 'RequestLimitExceeded'
+      : 'InvalidParameterValue',
+) => new VodApiError({ action, code, kind, detail: `scripted ${code}` });
 
 /** Waits on the clock until `signal` aborts, then fails the way the real clients do: no answer. */
 async function hang(clock: Clock, action: string, signal: AbortSignal): Promise<never> {
@@ -69,7 +76,10 @@ export function scriptedQueue(clock: Clock, script: { pulls?: Step[]; confirms?:
       queue.pullStarts.push(clock.now());
       const step = pulls.shift() ?? { events: 0 };
       if ('hang' in step) return hang(clock, 'PullEvents', signal);
-      if (step.latencyMs) await clock.sleep(step.latencyMs, signal).catch((error) => { throw noAnswer('PullEvents', error); });
+      if (step.latencyMs)
+        await clock.sleep(step.latencyMs, signal).catch((error) => {
+          throw noAnswer('PullEvents', error);
+        });
       if ('fail' in step) throw apiError('PullEvents', step.fail, step.code);
       if (!('events' in step)) return [];
       return Array.from({ length: step.events }, (): PulledEvent => {
@@ -89,7 +99,10 @@ export function scriptedQueue(clock: Clock, script: { pulls?: Step[]; confirms?:
       queue.confirmCalls.push(handles);
       const step = confirms.shift() ?? { ok: true };
       if ('hang' in step) return hang(clock, 'ConfirmEvents', signal);
-      if ('latencyMs' in step && step.latencyMs) await clock.sleep(step.latencyMs, signal).catch((error) => { throw noAnswer('ConfirmEvents', error); });
+      if ('latencyMs' in step && step.latencyMs)
+        await clock.sleep(step.latencyMs, signal).catch((error) => {
+          throw noAnswer('ConfirmEvents', error);
+        });
       if ('fail' in step) throw apiError('ConfirmEvents', step.fail, step.code);
       queue.confirmed.push(...handles);
     },
@@ -108,7 +121,14 @@ export interface FakeStore extends EventStore {
 const fileIdOf = (event: NormalizedEvent) => (event.payload as { FileUploadEvent: { FileId: string } }).FileUploadEvent.FileId;
 
 const notRead = () => Promise.reject(new Error('the drain only writes'));
-const onlyWrites = { listEvents: notRead, stats: notRead, listFiles: notRead, file: notRead, stateRows: notRead, rebuildState: notRead };
+const onlyWrites = {
+  listEvents: notRead,
+  stats: notRead,
+  listFiles: notRead,
+  file: notRead,
+  stateRows: notRead,
+  rebuildState: notRead,
+};
 
 /**
  * A fake of our `EventStore` interface (the e2e tests run the real one on PostgreSQL): stores by

@@ -10,7 +10,10 @@ const emptyLongPoll: Step = { events: 0, latencyMs: LONG_POLL_MS };
 describe('follow mode', () => {
   it('ends inside its budget, confirms finished, although events keep arriving', async () => {
     const budgetMs = 10_000;
-    const h = drainHarness({ pulls: times(10_000, { events: 3, latencyMs: 50 }), store: times(10_000, { ok: true, latencyMs: 20 } as const) });
+    const h = drainHarness({
+      pulls: times(10_000, { events: 3, latencyMs: 50 }),
+      store: times(10_000, { ok: true, latencyMs: 20 } as const),
+    });
     const result = await h.run({ mode: 'follow', concurrency: 4, budgetMs });
     expect(result.stopReason).toBe('budget');
     expect(Math.max(...h.queue.pullStarts)).toBeLessThan(budgetMs);
@@ -22,7 +25,9 @@ describe('follow mode', () => {
   });
 
   it('keeps long-polling past an empty queue and stores what arrives later; drain mode stops at the first empty poll', async () => {
-    const script = { pulls: [{ events: 2 }, ...times(5, emptyLongPoll), { events: 1, latencyMs: 3_000 }, ...times(100, emptyLongPoll)] };
+    const script = {
+      pulls: [{ events: 2 }, ...times(5, emptyLongPoll), { events: 1, latencyMs: 3_000 }, ...times(100, emptyLongPoll)],
+    };
     const drained = await drainHarness(script).run({ budgetMs: 60_000 });
     expect(drained).toMatchObject({ pulled: 2, stopReason: 'drained' });
     const followed = await drainHarness(script).run({ mode: 'follow', budgetMs: 60_000 });
@@ -42,14 +47,16 @@ describe('follow mode', () => {
   });
 
   it('wakes the resting loops when a pull comes back full', async () => {
-    const h = drainHarness({ pulls: [{ events: 1 }, ...times(6, emptyLongPoll), { events: 16, latencyMs: 1_000 }, ...times(200, emptyLongPoll)] });
+    const h = drainHarness({
+      pulls: [{ events: 1 }, ...times(6, emptyLongPoll), { events: 16, latencyMs: 1_000 }, ...times(200, emptyLongPoll)],
+    });
     await h.run({ mode: 'follow', concurrency: 4, budgetMs: 60_000 });
     const fullAt = h.queue.pullStarts[7]! + 1_000;
     // The loop that got the batch pulls again after storing it; the three resting ones pull at once.
     expect(h.queue.pullStarts.filter((at) => at === fullAt).length).toBe(4);
   });
 
-  it('ends when its polling loop ends (here: DRAIN_MAX_BATCHES), not when the resting loops\' window would', async () => {
+  it("ends when its polling loop ends (here: DRAIN_MAX_BATCHES), not when the resting loops' window would", async () => {
     const h = drainHarness({ pulls: [{ events: 1 }, ...times(200, emptyLongPoll)] });
     const result = await h.run({ mode: 'follow', concurrency: 4, maxBatches: 8, budgetMs: 60_000 });
     expect(result.stopReason).toBe('max-batches');

@@ -72,7 +72,10 @@ describe('normalize never throws', () => {
   });
 
   it('on strings PostgreSQL cannot hold, replacing NUL and lone surrogates', () => {
-    const event = normalize({ EventType: 'A\u0000B', X: { Message: 'bad \ud800 end', '\u0000key': 'v' } }, { source: 'callback' });
+    const event = normalize(
+      { EventType: 'A\u0000B', X: { Message: 'bad \ud800 end', '\u0000key': 'v' } },
+      { source: 'callback' },
+    );
     expect(event.eventType).toBe('A\uFFFDB');
     expect(event.message).toBe('bad \uFFFD end');
     expect(event.payload).toEqual({ EventType: 'A\uFFFDB', X: { Message: 'bad \uFFFD end', '\uFFFDkey': 'v' } });

@@ -144,7 +144,11 @@ describe('normalize: v2 (callback version 4.0) events (seed 002)', () => {
 
   it('reads a task state from data.status when it is text', () => {
     const event = normalize(
-      { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: 'p-1', status: 'FINISH', errCode: 0, fileId: 'f-1' } },
+      {
+        version: '4.0',
+        eventType: 'ProcedureStateChanged',
+        data: { vodTaskId: 'p-1', status: 'FINISH', errCode: 0, fileId: 'f-1' },
+      },
       callback,
     );
     expect(event).toMatchObject({ status: 'FINISH', errCode: 0, taskId: 'p-1', fileId: 'f-1' });
@@ -192,12 +196,22 @@ describe('normalize: content of no known shape', () => {
       },
       pulled,
     );
-    expect(event).toMatchObject({ eventType: 'HologramRenderComplete', taskId: 't-9', status: 'FINISH', errCode: 0, fileId: 'f-9', message: 'ok' });
+    expect(event).toMatchObject({
+      eventType: 'HologramRenderComplete',
+      taskId: 't-9',
+      status: 'FINISH',
+      errCode: 0,
+      fileId: 'f-9',
+      message: 'ok',
+    });
   });
 
   it('keeps fields out of range or of the wrong type out of their columns', () => {
     const event = normalize(
-      { EventType: 'PullComplete', PullCompleteEvent: { TaskId: { nested: true }, ErrCode: 2 ** 40, Status: ['FINISH'], FileId: 123 } },
+      {
+        EventType: 'PullComplete',
+        PullCompleteEvent: { TaskId: { nested: true }, ErrCode: 2 ** 40, Status: ['FINISH'], FileId: 123 },
+      },
       pulled,
     );
     expect(event).toMatchObject({ taskId: null, errCode: null, status: null, fileId: '123' });

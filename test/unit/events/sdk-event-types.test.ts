@@ -3,12 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../../lib/events/normalize';
 import { V3_BODY_FIELDS } from '../../../lib/events/v3-bodies';
-import {
-  httpForm,
-  pulledForm,
-  v3EventBatch,
-  v3Examples,
-} from '../../helpers/v3-event-factory';
+import { httpForm, pulledForm, v3EventBatch, v3Examples } from '../../helpers/v3-event-factory';
 
 /** The body fields of `EventContent` in the installed SDK, read from its declaration text. */
 function sdkBodyFields(): string[] {

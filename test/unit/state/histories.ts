@@ -60,7 +60,14 @@ const adaptiveResult = (fileId: string, status: 'PROCESSING' | 'SUCCESS' | 'FAIL
 
 const coverResult = (fileId: string): MediaProcessTaskResult => ({
   Type: 'CoverBySnapshot',
-  CoverBySnapshotTask: { Status: 'SUCCESS', ErrCodeExt: '', ErrCode: 0, Message: 'SUCCESS', Output: { CoverUrl: url(fileId, 'cover.jpg') }, Progress: 100 },
+  CoverBySnapshotTask: {
+    Status: 'SUCCESS',
+    ErrCodeExt: '',
+    ErrCode: 0,
+    Message: 'SUCCESS',
+    Output: { CoverUrl: url(fileId, 'cover.jpg') },
+    Progress: 100,
+  },
 });
 
 /** The stages of a procedure as `TasksNotifyMode=Change` reports them, and its possible ends. */
@@ -92,7 +99,8 @@ export const uploadEvent = (fileId: string, taskId: string): V3Example =>
 export const deleteEvent = (fileId: string, parts: FileDeleteTask['FileDeleteResultInfo'] = undefined): V3Example =>
   about('FileDeleted', fileId, null, parts ? ({ FileDeleteResultInfo: parts } satisfies FileDeleteTask) : {});
 
-export const otherEvent = (eventType: V3EventType, fileId: string, taskId: string): V3Example => about(eventType, fileId, taskId, {});
+export const otherEvent = (eventType: V3EventType, fileId: string, taskId: string): V3Example =>
+  about(eventType, fileId, taskId, {});
 
 /** A v3 example as it arrives by callback (nulls left out) or by pull (nulls present): one event id. */
 export const delivered = (event: V3Example, by: 'pull' | 'callback'): NormalizedEvent =>
@@ -102,13 +110,33 @@ export const delivered = (event: V3Example, by: 'pull' | 'callback'): Normalized
 
 /** 2017-API (callback 4.0) events about `fileId`, shaped as seeds/002 shows them. */
 export const v2Events = (fileId: string, taskId: string) => ({
-  upload: { version: '4.0', eventType: 'NewFileUpload', data: { fileId, fileUrl: url(fileId, 'f0.mp4'), procedureTaskId: taskId } },
-  processing: { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: taskId, status: 'PROCESSING', errCode: 0, fileId } },
-  finished: { version: '4.0', eventType: 'ProcedureStateChanged', data: { vodTaskId: taskId, status: 'FINISH', errCode: 0, fileId } },
+  upload: {
+    version: '4.0',
+    eventType: 'NewFileUpload',
+    data: { fileId, fileUrl: url(fileId, 'f0.mp4'), procedureTaskId: taskId },
+  },
+  processing: {
+    version: '4.0',
+    eventType: 'ProcedureStateChanged',
+    data: { vodTaskId: taskId, status: 'PROCESSING', errCode: 0, fileId },
+  },
+  finished: {
+    version: '4.0',
+    eventType: 'ProcedureStateChanged',
+    data: { vodTaskId: taskId, status: 'FINISH', errCode: 0, fileId },
+  },
   transcoded: {
     version: '4.0',
     eventType: 'TranscodeComplete',
-    data: { status: 0, message: '', vodTaskId: `transcode-${taskId}`, fileId, fileName: 'lecture', duration: 60, playSet: [{ url: url(fileId, 'f0.f230.m3u8'), definition: 230 }] },
+    data: {
+      status: 0,
+      message: '',
+      vodTaskId: `transcode-${taskId}`,
+      fileId,
+      fileName: 'lecture',
+      duration: 60,
+      playSet: [{ url: url(fileId, 'f0.f230.m3u8'), definition: 230 }],
+    },
   },
   deleted: { version: '4.0', eventType: 'FileDeleted', data: { fileId: [fileId] } },
 });
@@ -132,8 +160,8 @@ export function eventsOfFile(n: number): ((by: 'pull' | 'callback') => Normalize
     deleteEvent(file),
   ].map((example) => (by: 'pull' | 'callback') => delivered(example, by));
   const v2 = Object.values(v2Events(`v2-${file}`, `v2-${procedure}`)).map(
-    (content) => (by: 'pull' | 'callback') => normalize(content, by === 'pull' ? { source: 'pull', api: 'v2' } : { source: 'callback' }),
+    (content) => (by: 'pull' | 'callback') =>
+      normalize(content, by === 'pull' ? { source: 'pull', api: 'v2' } : { source: 'callback' }),
   );
   return [...v3, ...v2];
 }
-

@@ -22,14 +22,23 @@ const rows = (state: StateFacts) => ({
 
 /** A set of distinct events with their arrival times, and a delivery sequence: shuffled, with repeats, by either path. */
 const history = fc
-  .subarray(ALL.map((_, index) => index), { minLength: 1 })
+  .subarray(
+    ALL.map((_, index) => index),
+    { minLength: 1 },
+  )
   .chain((chosen) =>
     fc.record({
       chosen: fc.constant(chosen),
       arrivals: fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: chosen.length, maxLength: chosen.length }),
       repeats: fc.array(fc.nat(chosen.length - 1), { maxLength: 12 }),
-      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), { minLength: chosen.length + 12, maxLength: chosen.length + 12 }),
-      order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: chosen.length + 12, maxLength: chosen.length + 12 }),
+      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), {
+        minLength: chosen.length + 12,
+        maxLength: chosen.length + 12,
+      }),
+      order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+        minLength: chosen.length + 12,
+        maxLength: chosen.length + 12,
+      }),
     }),
   );
 

@@ -80,7 +80,10 @@ describe('state precedence', () => {
 
   it('Change-mode events build the outputs up as sub-tasks succeed', () => {
     const { file } = project(started, v3(procedureEvent(FILE, PROCEDURE, 'transcoded')));
-    expect(file()).toMatchObject({ lifecycle: 'processing', outputs: [{ kind: 'transcode', definition: 100030, format: 'mp4' }] });
+    expect(file()).toMatchObject({
+      lifecycle: 'processing',
+      outputs: [{ kind: 'transcode', definition: 100030, format: 'mp4' }],
+    });
   });
 
   it('between two events of one stage the greater event id wins, whichever came first', () => {

@@ -22,10 +22,17 @@ describe('Function: signV2Params', () => {
 
   it('signs METHOD + host + path + "?" + the raw parameters sorted by name (HmacSHA1 by default)', () => {
     // Prepare
-    const source = 'GETvod.api.qcloud.com/v2/index.php?Action=PullEvent&Nonce=11886&Region=gz&SecretId=AKIDexample&Timestamp=1700000000&msgHandle.1=a b';
+    const source =
+      'GETvod.api.qcloud.com/v2/index.php?Action=PullEvent&Nonce=11886&Region=gz&SecretId=AKIDexample&Timestamp=1700000000&msgHandle.1=a b';
 
     // Act
-    const signature = signV2Params({ ...base, 'msgHandle.1': 'a b', Signature: 'ignored' }, KEY, 'get', 'vod.api.qcloud.com', '/v2/index.php');
+    const signature = signV2Params(
+      { ...base, 'msgHandle.1': 'a b', Signature: 'ignored' },
+      KEY,
+      'get',
+      'vod.api.qcloud.com',
+      '/v2/index.php',
+    );
 
     // Assess
     expect(signature).toBe(createHmac('sha1', KEY).update(source).digest('base64'));
@@ -33,12 +40,24 @@ describe('Function: signV2Params', () => {
 
   it.each(['HmacSHA1', 'HmacSHA256'])('matches the official SDK signing with %s', async (signMethod) => {
     // Prepare: the SDK's non-TC3 mode signs the same way as API 2.0, for its own endpoint and path "/".
-    const client = new vod.v20180717.Client({ credential: { secretId: 'AKIDexample', secretKey: KEY }, region: 'ap-guangzhou', profile: { signMethod: signMethod as 'HmacSHA256' } });
-    const formatRequestData = (client as unknown as { formatRequestData(action: string, params: object): Promise<Record<string, string>> }).formatRequestData.bind(client);
+    const client = new vod.v20180717.Client({
+      credential: { secretId: 'AKIDexample', secretKey: KEY },
+      region: 'ap-guangzhou',
+      profile: { signMethod: signMethod as 'HmacSHA256' },
+    });
+    const formatRequestData = (
+      client as unknown as { formatRequestData(action: string, params: object): Promise<Record<string, string>> }
+    ).formatRequestData.bind(client);
 
     // Act
     const params = await formatRequestData('PullEvents', { SubAppId: 7 });
-    const ours = signV2Params(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), KEY, 'POST', 'vod.tencentcloudapi.com', '/');
+    const ours = signV2Params(
+      Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+      KEY,
+      'POST',
+      'vod.tencentcloudapi.com',
+      '/',
+    );
 
     // Assess
     expect(ours).toBe(params.Signature);
@@ -52,10 +71,23 @@ describe('Function: signV2Params', () => {
 describe('Function: signV2Request', () => {
   it('adds the common parameters and an HmacSHA256 signature over all of them', () => {
     // Act
-    const params = signV2Request('PullEvent', { 'msgHandle.0': 'h' }, { secretId: 'AKIDexample', secretKey: KEY, sessionToken: 'tok' }, { method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', nowSeconds: 1_700_000_000 });
+    const params = signV2Request(
+      'PullEvent',
+      { 'msgHandle.0': 'h' },
+      { secretId: 'AKIDexample', secretKey: KEY, sessionToken: 'tok' },
+      { method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', nowSeconds: 1_700_000_000 },
+    );
 
     // Assess
-    expect(params).toMatchObject({ Action: 'PullEvent', Region: 'gz', Timestamp: '1700000000', SecretId: 'AKIDexample', SignatureMethod: 'HmacSHA256', Token: 'tok', 'msgHandle.0': 'h' });
+    expect(params).toMatchObject({
+      Action: 'PullEvent',
+      Region: 'gz',
+      Timestamp: '1700000000',
+      SecretId: 'AKIDexample',
+      SignatureMethod: 'HmacSHA256',
+      Token: 'tok',
+      'msgHandle.0': 'h',
+    });
     expect(params.Signature).toBe(signV2Params(params, KEY, 'GET', 'vod.api.qcloud.com', '/v2/index.php'));
   });
 });

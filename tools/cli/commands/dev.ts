@@ -27,7 +27,8 @@ const LIVE_COLUMNS: readonly Column<StoredEvent>[] = [
 function noteLogger(notes: string[]): Logger {
   return {
     log(level, message, fields) {
-      if (level === 'warn' || level === 'error') notes.push(`${level}: ${message}${fields?.error ? ` (${String(fields.error)})` : ''}`);
+      if (level === 'warn' || level === 'error')
+        notes.push(`${level}: ${message}${fields?.error ? ` (${String(fields.error)})` : ''}`);
     },
   };
 }
@@ -159,7 +160,8 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
         const eventStore = await runtime.store();
         const files = await eventStore.listFiles({ limit: FILE_ROWS, now: new Date(runtime.clock.now()) });
         const filesHeight = files.length === 0 ? 0 : files.length + 3;
-        const limit = once || !terminal ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - status.length - filesHeight - 3));
+        const limit =
+          once || !terminal ? TABLE_ROWS : Math.max(1, Math.min(TABLE_ROWS, terminal.rows - status.length - filesHeight - 3));
         const events = await eventStore.listEvents({ limit });
         const table =
           events.length === 0
@@ -167,7 +169,8 @@ Pushes are signed with VOD_CALLBACK_SIGN_KEY, or a local key when it is unset.`,
             : terminal
               ? renderTable(LIVE_COLUMNS, events, { width: terminal.columns })
               : renderTable(EVENT_COLUMNS, events);
-        const fileTable = files.length === 0 ? [] : ['', renderTable(FILE_COLUMNS, files, terminal ? { width: terminal.columns } : {})];
+        const fileTable =
+          files.length === 0 ? [] : ['', renderTable(FILE_COLUMNS, files, terminal ? { width: terminal.columns } : {})];
         if (!once && stdout.isTTY) stdout.write('\x1b[2J\x1b[H');
         writeLine(stdout, [...status, table, ...fileTable].join('\n'));
       };

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { credentialsFrom } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
-import { EMPTY_ANSWERS, LOCAL_CREDENTIAL, startEmulator, V2_PATH, type EmptyAnswer, type EmulatorCredential, type EmulatorOptions, type FaultSpec } from '../../emulator';
+import {
+  EMPTY_ANSWERS,
+  LOCAL_CREDENTIAL,
+  startEmulator,
+  V2_PATH,
+  type EmptyAnswer,
+  type EmulatorCredential,
+  type EmulatorOptions,
+  type FaultSpec,
+} from '../../emulator';
 import { defineCommand, numberFlag, untilStopped, UsageError, writeLine, type FlagValues, type Options } from '../command';
 
 const flags = {
@@ -55,10 +64,13 @@ export function emulatorOptionsFromFlags(values: Values, env: Record<string, str
   const rate = (flag: keyof Values) => numberFlag(values, flag, { min: 0, max: 1, integer: false }, 0);
   const failCode = values['fail-code'] ?? 'InternalError';
   if (typeof failCode !== 'string' || !/^[A-Za-z]+(\.[A-Za-z0-9]+)*$/.test(failCode)) {
-    throw new UsageError(`--fail-code expects an error code such as InternalError or FailedOperation.Busy, got "${String(failCode)}"`);
+    throw new UsageError(
+      `--fail-code expects an error code such as InternalError or FailedOperation.Busy, got "${String(failCode)}"`,
+    );
   }
   const emptyAnswer = values['empty-answer'] ?? 'resource-not-found';
-  if (!EMPTY_ANSWERS.includes(emptyAnswer as EmptyAnswer)) throw new UsageError(`--empty-answer expects one of ${EMPTY_ANSWERS.join(' | ')}, got "${String(emptyAnswer)}"`);
+  if (!EMPTY_ANSWERS.includes(emptyAnswer as EmptyAnswer))
+    throw new UsageError(`--empty-answer expects one of ${EMPTY_ANSWERS.join(' | ')}, got "${String(emptyAnswer)}"`);
   const faults: FaultSpec = {
     latencyMs: numberFlag(values, 'latency-ms', { min: 0, max: 600_000 }, 0),
     errorRate: rate('fail-rate'),

@@ -30,20 +30,32 @@ function report({ file, tasks, events }: FileReport, fileId: string): string {
       ]
     : [`File ${fileId}: not in vod_files (run vod-events rebuild-state if its events predate the state tables)`];
   if (file && file.outputs.length > 0) {
-    lines.push('', renderTable([
-      { header: 'OUTPUT', cell: (output) => `${output.kind} ${output.definition}` },
-      { header: 'FORMAT', cell: (output) => output.format },
-      { header: 'URL', cell: (output) => output.url, maxWidth: 100 },
-    ], file.outputs));
+    lines.push(
+      '',
+      renderTable(
+        [
+          { header: 'OUTPUT', cell: (output) => `${output.kind} ${output.definition}` },
+          { header: 'FORMAT', cell: (output) => output.format },
+          { header: 'URL', cell: (output) => output.url, maxWidth: 100 },
+        ],
+        file.outputs,
+      ),
+    );
   }
   if (tasks.length > 0) {
-    lines.push('', renderTable([
-      { header: 'TASK', cell: (task) => task.taskId, maxWidth: 40 },
-      { header: 'KIND', cell: (task) => task.kind, maxWidth: 24 },
-      { header: 'STATUS', cell: (task) => task.status },
-      { header: 'ERROR', cell: (task) => (task.errCode ? `${task.errCode} ${task.message ?? ''}` : null), maxWidth: 40 },
-      { header: 'LAST EVENT', cell: (task) => when(task.lastEventAt) },
-    ], tasks));
+    lines.push(
+      '',
+      renderTable(
+        [
+          { header: 'TASK', cell: (task) => task.taskId, maxWidth: 40 },
+          { header: 'KIND', cell: (task) => task.kind, maxWidth: 24 },
+          { header: 'STATUS', cell: (task) => task.status },
+          { header: 'ERROR', cell: (task) => (task.errCode ? `${task.errCode} ${task.message ?? ''}` : null), maxWidth: 40 },
+          { header: 'LAST EVENT', cell: (task) => when(task.lastEventAt) },
+        ],
+        tasks,
+      ),
+    );
   }
   if (events.length > 0) lines.push('', renderTable(EVENT_COLUMNS, events));
   return lines.join('\n');

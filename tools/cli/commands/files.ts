@@ -33,7 +33,11 @@ export const FILE_COLUMNS: readonly Column<FileState>[] = [
   { header: 'FILE', cell: (file) => file.fileId, maxWidth: 20, minWidth: 19 },
   { header: 'STATUS', cell: (file) => file.lifecycle, minWidth: 10 },
   { header: 'NAME', cell: (file) => file.name, maxWidth: 24 },
-  { header: 'OUTPUTS', cell: (file) => file.outputs.map((output) => `${output.format}:${output.definition}`).join(' '), maxWidth: 24 },
+  {
+    header: 'OUTPUTS',
+    cell: (file) => file.outputs.map((output) => `${output.format}:${output.definition}`).join(' '),
+    maxWidth: 24,
+  },
   { header: 'EVENTS', cell: (file) => file.eventIds.length, align: 'right', minWidth: 6 },
   { header: 'LAST EVENT', cell: (file) => when(file.lastEventAt), minWidth: 20 },
 ];

@@ -7,7 +7,8 @@ import { handlerFlag, statusFlag } from './runs';
 
 function selectionOf(values: Record<string, string | boolean | undefined>): ReplaySelection {
   const chosen = (['status', 'since', 'event'] as const).filter((flag) => values[flag] !== undefined);
-  if (chosen.length !== 1) throw new UsageError('give exactly one of --status dead|failed, --since ISO [--until ISO], --event ID');
+  if (chosen.length !== 1)
+    throw new UsageError('give exactly one of --status dead|failed, --since ISO [--until ISO], --event ID');
   if (values.until !== undefined && values.since === undefined) throw new UsageError('--until goes with --since');
   if (values.status !== undefined) return { status: statusFlag(values.status, ['dead', 'failed']) as 'dead' | 'failed' };
   if (values.event !== undefined) {
@@ -52,8 +53,13 @@ A run that is running now is never reset. Prints how many runs were reset.`,
     const selection = selectionOf(values);
     const runtime = localRuntime(loadConfig(io.env));
     try {
-      const reset = await (await runtime.store()).runs.replay(handler, selection, values.force === true, new Date(runtime.clock.now()));
-      writeLine(io.stdout, `${reset} run(s) of ${handler} set back to pending${values.force ? '' : ' (succeeded runs left alone; --force re-runs them)'}.`);
+      const reset = await (
+        await runtime.store()
+      ).runs.replay(handler, selection, values.force === true, new Date(runtime.clock.now()));
+      writeLine(
+        io.stdout,
+        `${reset} run(s) of ${handler} set back to pending${values.force ? '' : ' (succeeded runs left alone; --force re-runs them)'}.`,
+      );
       return 0;
     } finally {
       await runtime.close();

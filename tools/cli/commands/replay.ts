@@ -18,12 +18,16 @@ async function openInput(file: string): Promise<FileHandle | string> {
 
 /** Exit code and the line to print when a replay stored nothing it should have. */
 function verdict(file: string, summary: ReplaySummary): { code: number; problem?: string } {
-  if (summary.failed) return { code: 1, problem: `the store failed at line ${summary.failed.line}; replay again once it is back` };
+  if (summary.failed)
+    return { code: 1, problem: `the store failed at line ${summary.failed.line}; replay again once it is back` };
   if (summary.read > 0 && summary.recognised === 0) {
     return { code: 1, problem: `no line of ${file} holds a dead letter or a VOD event (see --help for the formats read)` };
   }
   if (summary.unverified > 0) {
-    return { code: 1, problem: `${summary.unverified} line(s) were not verified and were not stored; check them, then pass --accept-unverified` };
+    return {
+      code: 1,
+      problem: `${summary.unverified} line(s) were not verified and were not stored; check them, then pass --accept-unverified`,
+    };
   }
   return { code: 0 };
 }
@@ -66,7 +70,11 @@ export const replayCommand = defineCommand({
     try {
       const store = await runtime.store();
       const lines = input ? input.readLines() : createInterface({ input: stdin, crlfDelay: Infinity });
-      const summary = await replay(lines, { store, clock: runtime.clock, acceptUnverified: values['accept-unverified'] === true });
+      const summary = await replay(lines, {
+        store,
+        clock: runtime.clock,
+        acceptUnverified: values['accept-unverified'] === true,
+      });
       writeLine(stdout, JSON.stringify(summary, null, 2));
       const { code, problem } = verdict(file, summary);
       if (problem) writeLine(stderr, `vod-events replay: ${problem}`);

@@ -10,9 +10,13 @@ const LIMIT = { min: 1, max: 10_000 } as const;
 const DEFAULT_LIMIT = 50;
 const iso = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 
-export function statusFlag(raw: string | boolean | undefined, allowed: readonly RunStatus[] = RUN_STATUSES): RunStatus | undefined {
+export function statusFlag(
+  raw: string | boolean | undefined,
+  allowed: readonly RunStatus[] = RUN_STATUSES,
+): RunStatus | undefined {
   if (typeof raw !== 'string') return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--status expects one of ${allowed.join(' | ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new UsageError(`--status expects one of ${allowed.join(' | ')}, got "${raw}"`);
   return raw as RunStatus;
 }
 
@@ -49,7 +53,13 @@ its last error.
   --json         print a JSON array instead
 
 Reads DATABASE_URL, else the embedded store in PGLITE_DIR (default .data/pglite).`,
-  options: { handler: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    handler: { type: 'string' },
+    status: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run({ values }, io) {
     const filter = {
       handler: handlerFlag(values.handler),

@@ -15,7 +15,12 @@ export interface SendTestResult {
 }
 
 /** POSTs the sample event to `url` as VOD's normal callback does, signed when `key` is given. */
-export async function sendTestEvent(url: string, key: string | undefined, timeoutMs: number, now = Date.now()): Promise<SendTestResult> {
+export async function sendTestEvent(
+  url: string,
+  key: string | undefined,
+  timeoutMs: number,
+  now = Date.now(),
+): Promise<SendTestResult> {
   const content = key ? signCallbackBody(SAMPLE, key, now, SIGN_TTL_SECONDS) : SAMPLE;
   const started = performance.now();
   const response = await fetch(url, {
@@ -29,7 +34,8 @@ export async function sendTestEvent(url: string, key: string | undefined, timeou
 }
 
 function httpUrl(raw: unknown): string {
-  if (typeof raw !== 'string' || raw === '') throw new UsageError('--url is required: the callback function URL `npm run deploy` printed');
+  if (typeof raw !== 'string' || raw === '')
+    throw new UsageError('--url is required: the callback function URL `npm run deploy` printed');
   let url: URL;
   try {
     url = new URL(raw);

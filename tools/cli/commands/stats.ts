@@ -17,7 +17,9 @@ const countTable = (header: string, counts: Record<string, number>) =>
   );
 
 function runsReport(runs: RunStats): string {
-  const counts = Object.entries(runs.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
+  const counts = Object.entries(runs.byStatus)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
   return `Handler runs:          ${counts}\nOldest unfinished run: ${runs.oldestPendingAgeS} s old`;
 }
 

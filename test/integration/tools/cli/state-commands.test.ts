@@ -26,7 +26,10 @@ describe('files, file and rebuild-state on the embedded store', () => {
     const store = await openEventStore({ databaseUrl: undefined, pgliteDir: dir, openEmbedded: openPglite });
     // FILE: uploaded, then its procedure finishes (stored in the other order); STUCK: uploaded, its procedure never reports.
     await store.upsert([delivered(procedureEvent(FILE, 'p-1', 'finished'), 'pull')], new Date('2026-01-31T08:02:00Z'));
-    await store.upsert([delivered(uploadEvent(FILE, 'p-1'), 'pull'), delivered(uploadEvent(STUCK, 'p-2'), 'pull')], new Date('2026-01-31T08:01:00Z'));
+    await store.upsert(
+      [delivered(uploadEvent(FILE, 'p-1'), 'pull'), delivered(uploadEvent(STUCK, 'p-2'), 'pull')],
+      new Date('2026-01-31T08:01:00Z'),
+    );
     await store.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +37,9 @@ describe('files, file and rebuild-state on the embedded store', () => {
   it('files lists the merged state; --status and --stuck-for filter it', async () => {
     const all = await run('files', '--json');
     expect(all.code).toBe(0);
-    const lifecycles = Object.fromEntries((JSON.parse(all.out) as { fileId: string; lifecycle: string }[]).map((file) => [file.fileId, file.lifecycle]));
+    const lifecycles = Object.fromEntries(
+      (JSON.parse(all.out) as { fileId: string; lifecycle: string }[]).map((file) => [file.fileId, file.lifecycle]),
+    );
     expect(lifecycles).toEqual({ [FILE]: 'ready', [STUCK]: 'processing' });
 
     const stuck = await run('files', '--stuck-for', '1h');
@@ -60,8 +65,14 @@ describe('files, file and rebuild-state on the embedded store', () => {
   });
 
   it('refuses a wrong duration or status with the flag and what it expects', async () => {
-    expect(await run('files', '--stuck-for', '1 hour')).toMatchObject({ code: 2, err: expect.stringContaining('--stuck-for expects a duration such as 90s') });
-    expect(await run('files', '--status', 'done')).toMatchObject({ code: 2, err: expect.stringContaining('--status expects one of uploaded') });
+    expect(await run('files', '--stuck-for', '1 hour')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--stuck-for expects a duration such as 90s'),
+    });
+    expect(await run('files', '--status', 'done')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--status expects one of uploaded'),
+    });
     expect(await run('file')).toMatchObject({ code: 2, err: expect.stringContaining('exactly one FileId') });
   });
 });

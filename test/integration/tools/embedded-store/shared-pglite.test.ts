@@ -49,7 +49,10 @@ describe('the embedded store shared between openers', () => {
 
   it('takes over a lock whose process is gone', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
-    writeFileSync(lockPathOf(dataDir), JSON.stringify({ pid: gone, command: 'vod-events.js dev', startedAt: '2026-01-01T00:00:00Z', host: '127.0.0.1', port: 1 }));
+    writeFileSync(
+      lockPathOf(dataDir),
+      JSON.stringify({ pid: gone, command: 'vod-events.js dev', startedAt: '2026-01-01T00:00:00Z', host: '127.0.0.1', port: 1 }),
+    );
     const store = await openPglite(dataDir);
     expect(await store.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await store.close();
@@ -57,11 +60,22 @@ describe('the embedded store shared between openers', () => {
 
   it('fails at once, in one line naming the holder, when the live holder does not answer', async () => {
     const port = await freePort();
-    writeFileSync(lockPathOf(dataDir), JSON.stringify({ pid: process.ppid, command: 'vod-events.js serve', startedAt: '2026-01-01T00:00:00Z', host: '127.0.0.1', port }));
+    writeFileSync(
+      lockPathOf(dataDir),
+      JSON.stringify({
+        pid: process.ppid,
+        command: 'vod-events.js serve',
+        startedAt: '2026-01-01T00:00:00Z',
+        host: '127.0.0.1',
+        port,
+      }),
+    );
     const error = await openPglite(dataDir).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toMatch(
-      new RegExp(`^the embedded store .*pglite is held by process ${process.ppid} \\(vod-events\\.js serve\\), which does not answer on 127\\.0\\.0\\.1:${port} .*; stop that process .*or set DATABASE_URL$`),
+      new RegExp(
+        `^the embedded store .*pglite is held by process ${process.ppid} \\(vod-events\\.js serve\\), which does not answer on 127\\.0\\.0\\.1:${port} .*; stop that process .*or set DATABASE_URL$`,
+      ),
     );
     expect((error as Error).message).not.toContain('\n');
   });

@@ -38,7 +38,13 @@ function pluginWith(version: string, without: string[] = []) {
     if (!exports) throw new Error(`Cannot find module '${key}'`);
     return exports;
   };
-  return { dir: DIR, version, load: (file: string) => load(file), loadDependency: (name: string) => load(`dependency:${name}`), files };
+  return {
+    dir: DIR,
+    version,
+    load: (file: string) => load(file),
+    loadDependency: (name: string) => load(`dependency:${name}`),
+    files,
+  };
 }
 
 class ServerlessError extends Error {
@@ -90,7 +96,9 @@ describe('Module: deploy/plugins/tencent-scf-patches.js', () => {
 
     // Assess
     expect(apply).toThrow(ServerlessError);
-    expect(apply).toThrow(/^serverless-tencent-scf in \S+ differs from the 0\.1\.36 .*\(version 0\.1\.37; no serverless-tencent-tools Others\.DataReport\.DataReport\.prototype\.report\): run/);
+    expect(apply).toThrow(
+      /^serverless-tencent-scf in \S+ differs from the 0\.1\.36 .*\(version 0\.1\.37; no serverless-tencent-tools Others\.DataReport\.DataReport\.prototype\.report\): run/,
+    );
     expect(provider.prototype.getUserAuth).toBe(before);
   });
 
@@ -107,7 +115,9 @@ describe('Module: deploy/plugins/tencent-scf-patches.js', () => {
     patches.applyTencentPatches(serverless(['deploy']), plugin);
 
     // Assess
-    const unchanged = originals.filter(({ patch, owner, original }) => owner[patch.method] === original).map(({ patch }) => patch.method);
+    const unchanged = originals
+      .filter(({ patch, owner, original }) => owner[patch.method] === original)
+      .map(({ patch }) => patch.method);
     expect(unchanged).toEqual(['getCredentials']);
   });
 });

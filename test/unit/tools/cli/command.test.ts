@@ -29,7 +29,9 @@ describe('defineCommand', () => {
   });
 
   it('numberFlag names the flag and the range it expects', () => {
-    expect(() => numberFlag({ limit: '11' }, 'limit', { min: 1, max: 10 }, 5)).toThrow(new UsageError('--limit expects a whole number from 1 to 10, got "11"'));
+    expect(() => numberFlag({ limit: '11' }, 'limit', { min: 1, max: 10 }, 5)).toThrow(
+      new UsageError('--limit expects a whole number from 1 to 10, got "11"'),
+    );
   });
 });
 

@@ -13,14 +13,40 @@ describe('Command: emulator', () => {
 
     expect(code).toBe(0);
     const help = out();
-    for (const flag of ['--port', '--host', '--events', '--latency-ms', '--fail-rate', '--fail-code', '--hang-rate', '--lost-confirm-rate', '--seed', '--handle-ttl-ms', '--long-poll-ms', '--max-qps', '--empty-answer']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--events',
+      '--latency-ms',
+      '--fail-rate',
+      '--fail-code',
+      '--hang-rate',
+      '--lost-confirm-rate',
+      '--seed',
+      '--handle-ttl-ms',
+      '--long-poll-ms',
+      '--max-qps',
+      '--empty-answer',
+    ]) {
       expect(help).toContain(flag);
     }
   });
 
   it('turns flags into options, faults applying to every action', () => {
     const options = emulatorOptionsFromFlags(
-      { port: '9400', 'latency-ms': '20', 'fail-rate': '0.25', 'fail-code': 'FailedOperation', 'hang-rate': '0.1', 'lost-confirm-rate': '0.5', 'handle-ttl-ms': '1000', 'long-poll-ms': '0', 'max-qps': '5', 'empty-answer': 'null', seed: '9' },
+      {
+        port: '9400',
+        'latency-ms': '20',
+        'fail-rate': '0.25',
+        'fail-code': 'FailedOperation',
+        'hang-rate': '0.1',
+        'lost-confirm-rate': '0.5',
+        'handle-ttl-ms': '1000',
+        'long-poll-ms': '0',
+        'max-qps': '5',
+        'empty-answer': 'null',
+        seed: '9',
+      },
       { TENCENTCLOUD_SECRETID: 'AKIDx', TENCENTCLOUD_SECRETKEY: 'k' },
     );
 
@@ -52,8 +78,14 @@ describe('Command: emulator', () => {
     [{ port: '70000' }, '--port expects a whole number from 0 to 65535, got "70000"'],
     [{ port: '0', 'fail-rate': '2' }, '--fail-rate expects a number from 0 to 1, got "2"'],
     [{ port: '0', 'latency-ms': 'soon' }, '--latency-ms expects a whole number from 0 to 600000, got "soon"'],
-    [{ port: '0', 'fail-code': 'not a code' }, '--fail-code expects an error code such as InternalError or FailedOperation.Busy, got "not a code"'],
-    [{ port: '0', 'empty-answer': 'nothing' }, '--empty-answer expects one of resource-not-found | empty-list | null, got "nothing"'],
+    [
+      { port: '0', 'fail-code': 'not a code' },
+      '--fail-code expects an error code such as InternalError or FailedOperation.Busy, got "not a code"',
+    ],
+    [
+      { port: '0', 'empty-answer': 'nothing' },
+      '--empty-answer expects one of resource-not-found | empty-list | null, got "nothing"',
+    ],
     [{ port: '0', 'handle-ttl-ms': '0' }, '--handle-ttl-ms expects a whole number from 1 to 86400000, got "0"'],
     [{ port: '0', events: '/nonexistent/events.json' }, /--events \/nonexistent\/events.json: ENOENT/],
   ])('rejects %j', (values, message) => {
@@ -71,7 +103,7 @@ describe('Command: emulator', () => {
 });
 
 describe('samples/emulator-events.json', () => {
-  it('is what `emulator --events` takes: the seed documents\' v3 pulled events without their handles', async () => {
+  it("is what `emulator --events` takes: the seed documents' v3 pulled events without their handles", async () => {
     const seeds = (await import('../../../../samples/seed-events.json')).default;
     const { EventHandle: _handle, ...pullComplete } = seeds.pullComplete003Pulled;
 

@@ -13,23 +13,29 @@ const columns: Column<Row>[] = [
 
 describe('renderTable', () => {
   it('aligns columns under a header and a rule, numbers to the right', () => {
-    expect(renderTable(columns, [{ name: 'upload', count: 3 }, { name: 'pull', count: 120 }]).split('\n')).toEqual([
-      'NAME    COUNT',
-      '------  -----',
-      'upload      3',
-      'pull      120',
-    ]);
+    expect(
+      renderTable(columns, [
+        { name: 'upload', count: 3 },
+        { name: 'pull', count: 120 },
+      ]).split('\n'),
+    ).toEqual(['NAME    COUNT', '------  -----', 'upload      3', 'pull      120']);
   });
 
   it('cuts long cells to the column width with an ellipsis and shows empty cells as -', () => {
-    const lines = renderTable(columns, [{ name: 'ProcedureStateChanged', count: 1 }, { name: null, count: 2 }]).split('\n');
+    const lines = renderTable(columns, [
+      { name: 'ProcedureStateChanged', count: 1 },
+      { name: null, count: 2 },
+    ]).split('\n');
 
     expect(lines[2]).toBe('Procedu…      1');
     expect(lines[3]).toBe('-             2');
   });
 
   it('counts wide characters as two columns', () => {
-    const lines = renderTable(columns, [{ name: '视频上传完成事件', count: 1 }, { name: 'ok', count: 2 }]).split('\n');
+    const lines = renderTable(columns, [
+      { name: '视频上传完成事件', count: 1 },
+      { name: 'ok', count: 2 },
+    ]).split('\n');
 
     // 视频上 is six columns wide; with the ellipsis the column is 7 wide, so "ok" gets 5 spaces.
     expect(lines[2]).toBe('视频上…      1');

@@ -31,7 +31,10 @@ describe('Class: FaultInjector', () => {
 
   it('lets an action override the "*" spec field by field, and counts what it injected', () => {
     // Prepare
-    const injector = new FaultInjector({ '*': { latencyMs: 5, errorRate: 1, errorCode: 'InternalError' }, ConfirmEvents: { errorCode: 'FailedOperation' } }, seededRandom(1));
+    const injector = new FaultInjector(
+      { '*': { latencyMs: 5, errorRate: 1, errorCode: 'InternalError' }, ConfirmEvents: { errorCode: 'FailedOperation' } },
+      seededRandom(1),
+    );
 
     // Act
     const pull = injector.decide('PullEvents', false);
@@ -57,6 +60,8 @@ describe('Function: faultPlanProblem', () => {
   });
 
   it('accepts a valid plan', () => {
-    expect(faultPlanProblem({ '*': { latencyMs: 10, errorRate: 0.5, errorCode: 'InternalError', hangRate: 0, lostConfirmRate: 1 } })).toBeUndefined();
+    expect(
+      faultPlanProblem({ '*': { latencyMs: 10, errorRate: 0.5, errorCode: 'InternalError', hangRate: 0, lostConfirmRate: 1 } }),
+    ).toBeUndefined();
   });
 });

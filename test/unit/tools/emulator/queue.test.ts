@@ -8,7 +8,8 @@ const manualClock = (start = 1_700_000_000_000) => {
   return { clock, advance: (ms: number) => (now += ms) };
 };
 const main: QueueKey = { format: 'v3', subAppId: undefined };
-const events = (n: number) => Array.from({ length: n }, (_, i) => ({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: String(i) } }));
+const events = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ EventType: 'NewFileUpload', FileUploadEvent: { FileId: String(i) } }));
 
 describe('Class: EventQueues', () => {
   it('hands out at most `max` events, oldest first, each with a distinct handle', () => {
@@ -21,7 +22,9 @@ describe('Class: EventQueues', () => {
     const second = queues.pull(main, 16);
 
     // Assess
-    expect(first.map((d) => (d.content.FileUploadEvent as { FileId: string }).FileId)).toEqual(events(16).map((e) => e.FileUploadEvent.FileId));
+    expect(first.map((d) => (d.content.FileUploadEvent as { FileId: string }).FileId)).toEqual(
+      events(16).map((e) => e.FileUploadEvent.FileId),
+    );
     expect(second).toHaveLength(4);
     expect(new Set([...first, ...second].map((d) => d.handle)).size).toBe(20);
     expect(queues.counts()).toEqual({ pending: 0, inflight: 20, confirmed: 0, delivered: 20 });
@@ -81,7 +84,10 @@ describe('Class: EventQueues', () => {
     queues.enqueue(main, events(2));
     const [a, b] = queues.pull(main, 16);
 
-    expect(queues.confirm(main, [a!.handle, 'nope', b!.handle])).toEqual({ confirmed: [a!.handle, b!.handle], rejected: ['nope'] });
+    expect(queues.confirm(main, [a!.handle, 'nope', b!.handle])).toEqual({
+      confirmed: [a!.handle, b!.handle],
+      rejected: ['nope'],
+    });
   });
 
   it('keeps SubAppIds and payload generations apart', () => {

@@ -8,7 +8,12 @@ const NOW_MS = 1_700_000_000_000;
 const secretKeyOf = (id: string) => (id === SECRET_ID ? SECRET_KEY : undefined);
 
 /** A request signed by the official SDK's `sign3`, as `doRequestWithSign3` builds it. */
-function sdkSignedRequest({ host = '127.0.0.1:9000', body = '{"SubAppId":1}', timestamp = NOW_MS / 1000, secretKey = SECRET_KEY } = {}): Tc3Request {
+function sdkSignedRequest({
+  host = '127.0.0.1:9000',
+  body = '{"SubAppId":1}',
+  timestamp = NOW_MS / 1000,
+  secretKey = SECRET_KEY,
+} = {}): Tc3Request {
   const authorization = Sign.sign3({
     method: 'POST',
     url: `http://${host}/`,
@@ -67,18 +72,27 @@ describe('Function: verifyTc3', () => {
   });
 
   it('rejects a wrong secret key', () => {
-    expect(verifyTc3(sdkSignedRequest({ secretKey: 'other' }), secretKeyOf, NOW_MS, 300_000)).toMatchObject({ ok: false, code: 'AuthFailure.SignatureFailure' });
+    expect(verifyTc3(sdkSignedRequest({ secretKey: 'other' }), secretKeyOf, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: 'AuthFailure.SignatureFailure',
+    });
   });
 
   it('rejects an unknown secret id', () => {
-    expect(verifyTc3(sdkSignedRequest(), () => undefined, NOW_MS, 300_000)).toMatchObject({ ok: false, code: 'AuthFailure.SecretIdNotFound' });
+    expect(verifyTc3(sdkSignedRequest(), () => undefined, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: 'AuthFailure.SecretIdNotFound',
+    });
   });
 
   it.each([
     ['301 s old', NOW_MS / 1000 - 301],
     ['301 s ahead', NOW_MS / 1000 + 301],
   ])('rejects a timestamp %s', (_, timestamp) => {
-    expect(verifyTc3(sdkSignedRequest({ timestamp }), secretKeyOf, NOW_MS, 300_000)).toMatchObject({ ok: false, code: 'AuthFailure.SignatureExpire' });
+    expect(verifyTc3(sdkSignedRequest({ timestamp }), secretKeyOf, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: 'AuthFailure.SignatureExpire',
+    });
   });
 
   it('accepts a timestamp 299 s old', () => {
@@ -88,11 +102,17 @@ describe('Function: verifyTc3', () => {
   it.each([
     ['missing', undefined],
     ['of another scheme', 'HMAC-SHA256 Credential=x'],
-    ['without the host among signed headers', `TC3-HMAC-SHA256 Credential=${SECRET_ID}/2023-11-14/vod/tc3_request, SignedHeaders=content-type, Signature=${'0'.repeat(64)}`],
+    [
+      'without the host among signed headers',
+      `TC3-HMAC-SHA256 Credential=${SECRET_ID}/2023-11-14/vod/tc3_request, SignedHeaders=content-type, Signature=${'0'.repeat(64)}`,
+    ],
   ])('rejects an Authorization header %s', (_, authorization) => {
     const request = sdkSignedRequest();
     request.headers.authorization = authorization;
-    expect(verifyTc3(request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({ ok: false, code: 'AuthFailure.InvalidAuthorization' });
+    expect(verifyTc3(request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: 'AuthFailure.InvalidAuthorization',
+    });
   });
 
   it('rejects a missing timestamp header', () => {

@@ -9,22 +9,35 @@ const request = { method: 'GET', hosts: ['vod.api.qcloud.com'], path: '/v2/index
 const secretKeyOf = (id: string) => (id === 'AKIDexample' ? KEY : undefined);
 
 describe('Function: verifyV2Params', () => {
-  const signed = (params: Record<string, string>, key = KEY) => ({ ...params, Signature: signV2Params(params, key, 'GET', 'vod.api.qcloud.com', '/v2/index.php') });
+  const signed = (params: Record<string, string>, key = KEY) => ({
+    ...params,
+    Signature: signV2Params(params, key, 'GET', 'vod.api.qcloud.com', '/v2/index.php'),
+  });
 
   it.each(['HmacSHA1', 'HmacSHA256'])('accepts a %s signature', (SignatureMethod) => {
     expect(verifyV2Params(signed({ ...base, SignatureMethod }), request, secretKeyOf, NOW_MS, 300_000)).toEqual({ ok: true });
   });
 
   it('rejects a signature made with another key', () => {
-    expect(verifyV2Params(signed(base, 'other'), request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({ ok: false, code: V2Code.authFailure });
+    expect(verifyV2Params(signed(base, 'other'), request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: V2Code.authFailure,
+    });
   });
 
   it('rejects a parameter changed after signing', () => {
-    expect(verifyV2Params({ ...signed(base), Nonce: '1' }, request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({ ok: false, code: V2Code.authFailure });
+    expect(verifyV2Params({ ...signed(base), Nonce: '1' }, request, secretKeyOf, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: V2Code.authFailure,
+    });
   });
 
   it('rejects an unknown SecretId', () => {
-    expect(verifyV2Params(signed(base), request, () => undefined, NOW_MS, 300_000)).toMatchObject({ ok: false, code: V2Code.authFailure, message: expect.stringMatching(/not found/) });
+    expect(verifyV2Params(signed(base), request, () => undefined, NOW_MS, 300_000)).toMatchObject({
+      ok: false,
+      code: V2Code.authFailure,
+      message: expect.stringMatching(/not found/),
+    });
   });
 
   it('rejects a timestamp outside the window', () => {
@@ -34,6 +47,10 @@ describe('Function: verifyV2Params', () => {
 
   it('names missing common parameters', () => {
     const { Nonce: _, ...withoutNonce } = base;
-    expect(verifyV2Params(withoutNonce, request, secretKeyOf, NOW_MS, 300_000)).toEqual({ ok: false, code: V2Code.invalidParameter, message: 'missing parameter Nonce, Signature' });
+    expect(verifyV2Params(withoutNonce, request, secretKeyOf, NOW_MS, 300_000)).toEqual({
+      ok: false,
+      code: V2Code.invalidParameter,
+      message: 'missing parameter Nonce, Signature',
+    });
   });
 });

@@ -27,7 +27,11 @@ describe('local gateway', () => {
   const last = () => seen[seen.length - 1]!;
 
   it('hands the function an SCF API-gateway event, headers in the case they were sent', async () => {
-    const response = await fetch(`${gateway.url}?a=1&b=2&b=3`, { method: 'POST', headers: { 'X-Api-Thing': 'v' }, body: '{"x":1}' });
+    const response = await fetch(`${gateway.url}?a=1&b=2&b=3`, {
+      method: 'POST',
+      headers: { 'X-Api-Thing': 'v' },
+      body: '{"x":1}',
+    });
     expect([response.status, response.headers.get('x-handled'), await response.text()]).toEqual([202, 'yes', 'b2s=']);
     expect(last()).toMatchObject({
       httpMethod: 'POST',
