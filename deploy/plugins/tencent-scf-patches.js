@@ -301,20 +301,22 @@ function patchProblem(modules) {
   );
 }
 
-let applied = false;
+/** The plugin copies already patched, by their provider module (Node caches one per resolved file). */
+const patchedCopies = new WeakSet();
 
 /**
- * Checks, then applies every patch (once per process). Throws a ServerlessError with one line when
+ * Checks, then applies every patch (once per copy of the plugin). Throws a ServerlessError with one line when
  * the installed plugin differs from the one the patches are written for.
  *
  * @param {any} serverless
  * @param {TencentModules} [modules] the plugin's modules; by default the copy the framework loads
  */
 function applyTencentPatches(serverless, modules = tencentModules(serverless)) {
-  if (applied) return;
   const problem = patchProblem(modules);
   if (problem) throw new serverless.classes.Error(problem, 'SCF_PLUGIN_MISMATCH');
-  applied = true;
+  const copy = /** @type {object} */ (modules.load('provider/tencentProvider'));
+  if (patchedCopies.has(copy)) return;
+  patchedCopies.add(copy);
   const command = (serverless.pluginManager.cliCommands || []).join(' ');
   for (const patch of PATCHES) {
     if (patch.onlyFor && !patch.onlyFor(command)) continue;
