@@ -1,15 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { GatewayHandler } from '../../lib/callback/gateway-event';
 import type { Logger } from '../../lib/log';
 import { listen } from '../http/listen';
 import { readBody } from '../http/read-body';
-import { toGatewayEvent } from './gateway-event';
+import { toFunctionUrlEvent } from './function-url-event';
 
 export interface LocalGatewayOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
-  /** The one path routed to the handler; every other path is 404, as on a gateway with one API. */
+  /** The path the printed URL shows; like a function URL, every path reaches the handler. */
   path: string;
   handler: GatewayHandler;
   /**
@@ -29,21 +30,16 @@ export interface LocalGateway {
 const sendJson = (response: ServerResponse, status: number, body: object) =>
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 
-/** A local HTTP server shaped like API gateway with integrated response, in front of an SCF handler. */
+/** A local HTTP server shaped like an SCF function URL, in front of an SCF handler. */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request, options.maxBodyBytes);
-      const event = toGatewayEvent(request, body);
-      if (event.path !== options.path) {
-        sendJson(response, 404, { error: 'not_found', reason: `only ${options.path} is served here` });
-        return;
-      }
-      const result = await options.handler(event, { request_id: event.requestContext?.requestId });
+      const result = await options.handler(toFunctionUrlEvent(request, body), { request_id: randomUUID() });
       response.writeHead(result.statusCode, result.headers);
       response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {
-      // What API gateway answers when the function fails or returns something unusable.
+      // What the function URL answers when the function fails or returns something unusable.
       options.log.log('error', 'local gateway: request failed', { error: (error as Error).message });
       if (!response.headersSent) sendJson(response, 502, { error: 'bad_gateway', reason: 'invalid scf response' });
       else response.destroy();
