@@ -7,6 +7,7 @@ import { callbackBench } from './callback.mjs';
 import { callbackThroughputBench } from './callback-throughput.mjs';
 import { drainBenchmark } from './drain.mjs';
 import { drainFollowBenchmark } from './drain-follow.mjs';
+import { dispatchBenchmark } from './dispatch.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
 /** @type {Record<string, string | undefined>[]} */
@@ -16,6 +17,7 @@ const rows = [
   ...(await callbackThroughputBench()),
   ...(await drainBenchmark()),
   ...(await drainFollowBenchmark()),
+  ...(await dispatchBenchmark()),
 ];
 const columns = ['benchmark', 'value', 'ratio', 'target', 'met'];
 const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
