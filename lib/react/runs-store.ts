@@ -1,7 +1,6 @@
-import { parseJson } from '../events/lossless-json';
-import type { ApiFormat, Source } from '../events/types';
 import type { SqlClient } from '../store/sql-client';
 import type { HandledEvent } from './handler';
+import { eventOfRow, storedEventColumns, type StoredEventRow } from './stored-event-row';
 
 export const RunStatus = {
   pending: 'pending',
@@ -61,26 +60,9 @@ SET status = 'running', attempts = r.attempts + 1, lease_token = $4::text, start
     due_at = $1::text::timestamptz + h.lease_ms * interval '1 millisecond'
 FROM due, h, vod_events AS e
 WHERE r.event_id = due.event_id AND r.handler = due.handler AND h.name = r.handler AND e.id = r.event_id
-RETURNING r.event_id, r.handler, r.attempts, e.event_type, e.api_format, e.source, e.task_id, e.file_id, e.status,
-  e.err_code, e.message, e.file_url, to_char(e.first_received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS first_received_at,
-  e.payload::text AS payload`;
+RETURNING r.handler, r.attempts, ${storedEventColumns('e')}`;
 
-interface ClaimRow {
-  event_id: string;
-  handler: string;
-  attempts: number | string;
-  event_type: string;
-  api_format: ApiFormat;
-  source: Source;
-  task_id: string | null;
-  file_id: string | null;
-  status: string | null;
-  err_code: number | string | null;
-  message: string | null;
-  file_url: string | null;
-  first_received_at: string;
-  payload: string;
-}
+type ClaimRow = StoredEventRow & { handler: string; attempts: number | string };
 
 export async function claimRun(sql: SqlClient, request: ClaimRequest): Promise<ClaimedRun | undefined> {
   const leases = JSON.stringify(request.handlers.map(({ name, leaseMs }) => ({ name, lease_ms: leaseMs })));
@@ -91,26 +73,15 @@ export async function claimRun(sql: SqlClient, request: ClaimRequest): Promise<C
     request.leaseToken,
   ]);
   if (!row) return undefined;
+  const { event } = eventOfRow(row);
+  const { payload, ...handled } = event;
   return {
-    eventId: row.event_id,
+    eventId: row.id,
     handler: row.handler,
     attempt: Number(row.attempts),
     leaseToken: request.leaseToken,
-    event: {
-      id: row.event_id,
-      eventType: row.event_type,
-      apiFormat: row.api_format,
-      source: row.source,
-      taskId: row.task_id,
-      fileId: row.file_id,
-      status: row.status,
-      errCode: row.err_code === null ? null : Number(row.err_code),
-      message: row.message,
-      fileUrl: row.file_url,
-      firstReceivedAt: new Date(row.first_received_at),
-    },
-    // Lossless: a number beyond a double reaches the handler (and the forwarded body) as VOD sent it.
-    payload: parseJson(row.payload),
+    event: handled,
+    payload,
   };
 }
 
