@@ -14,10 +14,12 @@ import { createRuntime, type Runtime } from '../runtime';
 export const CALLBACK_ANSWER_BY_MS = 2_500;
 
 /** Runs a new event's handler runs within the callback's small budget; whatever does not finish is left for the timer. */
-function runsOfNewEvent(runtime: Runtime): ((eventId: string, receivedAt: Date) => Promise<void>) | undefined {
+function runsOfNewEvent(runtime: Runtime): CallbackDeps['afterStore'] {
   const { config, registry, clock, log } = runtime;
   if (config.callbackDispatchMs === 0 || registry.handlers.length === 0) return undefined;
-  return async (eventId, receivedAt) => {
+  return async ({ id: eventId, eventType }, receivedAt) => {
+    // No handler for this type: the outbox made no run, so there is nothing to claim (a claim is a round trip).
+    if (!registry.handles(eventType)) return;
     const budgetMs = Math.min(config.callbackDispatchMs, receivedAt.getTime() + CALLBACK_ANSWER_BY_MS - clock.now());
     if (budgetMs <= 0) return;
     const store = await runtime.store();

@@ -53,7 +53,7 @@ export interface CallbackDeps {
    * Called with a newly stored event before the 200 is sent (the handler runs of lib/app/callback.ts);
    * it keeps to its own small budget and never rejects. Not called for a repeat.
    */
-  afterStore?: (eventId: string, receivedAt: Date) => Promise<void>;
+  afterStore?: (event: { id: string; eventType: string }, receivedAt: Date) => Promise<void>;
 }
 
 /**
@@ -241,7 +241,7 @@ export async function handleCallback(request: CallbackRequest, deps: CallbackDep
       duplicate,
       requestId: requestIdOf(request),
     });
-    if (!duplicate) await deps.afterStore?.(event.id, receivedAt).catch(() => {});
+    if (!duplicate) await deps.afterStore?.(event, receivedAt).catch(() => {});
     return reply(200, { ok: true, id: event.id, duplicate });
   } catch (error) {
     if (poisonsStore(error)) deps.discardStore?.();

@@ -18,6 +18,8 @@ export interface RegisteredHandler {
 export interface HandlerRegistry {
   readonly handlers: readonly RegisteredHandler[];
   byName(name: string): RegisteredHandler | undefined;
+  /** Whether any handler runs for events of this type (the outbox makes runs for exactly these). */
+  handles(eventType: string): boolean;
 }
 
 /** Names become part of idempotency keys, CLI flags and log lines: keep them plain. */
@@ -84,5 +86,6 @@ export function createRegistry(
     run: handler.run,
   }));
   const index = new Map(handlers.map((handler) => [handler.name, handler]));
-  return { handlers, byName: (name) => index.get(name) };
+  const types = new Set(handlers.flatMap((handler) => handler.eventTypes));
+  return { handlers, byName: (name) => index.get(name), handles: (eventType) => types.has(ANY_TYPE) || types.has(eventType) };
 }

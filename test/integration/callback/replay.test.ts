@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeDeadLetter } from '../../../lib/callback/dead-letter';
 import { replay } from '../../../lib/callback/replay';
 import { normalize } from '../../../lib/events/normalize';
@@ -17,11 +17,12 @@ let store: EventStore;
 /** The store's own client, kept to look at the tables. */
 let sql: SqlClient;
 
-beforeAll(async () => {
+// Each test its own empty store: replay's counts depend on what the store already holds.
+beforeEach(async () => {
   sql = await openPglite('memory://');
   store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
 });
-afterAll(() => store.close());
+afterEach(() => store.close());
 
 const deadLetterLine = (body: string) => {
   const log = captureLog();
@@ -69,7 +70,10 @@ describe('replay', () => {
     });
   });
 
+  const replayOnce = () => replay(lines, { store, clock, acceptUnverified: true });
+
   it('stores a dead letter as a callback that first arrived when VOD sent it, without re-checking its expired Sign', async () => {
+    await replayOnce();
     const id = normalize(seeds.pullComplete003Callback, { source: 'callback' }).id;
     const stored = await row(id);
     expect(stored).toMatchObject({ source: 'callback', event_type: 'PullComplete', delivery_count: 1 });
@@ -77,14 +81,16 @@ describe('replay', () => {
   });
 
   it('stores a raw body as arriving now', async () => {
+    await replayOnce();
     const stored = await row(normalize(seeds.concatComplete002Callback, { source: 'callback' }).id);
     expect(new Date(stored!.first_received_at as string).toISOString()).toBe(new Date(clock.now()).toISOString());
   });
 
   it('is harmless the second time: same rows, same delivery counts', async () => {
+    await replayOnce();
     const figures = 'SELECT count(*)::int AS n, sum(delivery_count)::int AS deliveries FROM vod_events';
     const before = await sql.query(figures);
-    expect(await replay(lines, { store, clock, acceptUnverified: true })).toMatchObject({
+    expect(await replayOnce()).toMatchObject({
       read: 8,
       stored: 0,
       duplicates: 0,

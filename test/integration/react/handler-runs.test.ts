@@ -56,6 +56,18 @@ describe.each(drivers)('handler runs on $name', (driver) => {
     ).toEqual(['procedure:audit:pending', 'procedure:on-procedure:pending', 'upload:audit:pending']);
   });
 
+  it('says which event types have handlers, as the outbox matches them (the callback claims only for those)', async () => {
+    const typed = createRegistry({ ProcedureStateChanged: [handler('on-procedure', ok)] });
+    expect([typed.handles('ProcedureStateChanged'), typed.handles('PullComplete')]).toEqual([true, false]);
+    expect(createRegistry({ '*': [handler('audit', ok)] }).handles('PullComplete')).toBe(true);
+    const store = storeFor(typed);
+    await store.upsert(
+      [normalize({ EventType: 'PullComplete', PullCompleteEvent: { FileId: 'p' } }, { source: 'pull' })],
+      new Date(),
+    );
+    expect(await runs()).toEqual([]);
+  });
+
   it('the callback path (deliver) writes the runs of a new event too', async () => {
     const store = storeFor(createRegistry({ '*': [handler('audit', ok)] }));
     const [event] = procedureEvents(1, 1);
