@@ -1,6 +1,6 @@
 import type { EventContent } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
 import type { V3_BODY_FIELDS } from '../events/v3-bodies';
-import type { ApiFormat, Source } from '../events/types';
+import type { NormalizedEvent } from '../events/types';
 import type { FileState } from '../state';
 import type { Logger } from '../log';
 
@@ -16,22 +16,12 @@ export type V3Payload<T extends EventType> = Omit<EventContent, 'EventType' | 'E
     Pick<EventContent, (typeof V3_BODY_FIELDS)[T]>
   >;
 
-/** The stored event a run is for (one row of `vod_events`). */
-export interface HandledEvent {
-  /** The dedupe id: the same for every delivery of this content, by pull or by callback. */
-  id: string;
-  eventType: string;
-  apiFormat: ApiFormat;
-  /** How the first delivery arrived. */
-  source: Source;
-  taskId: string | null;
-  fileId: string | null;
-  status: string | null;
-  errCode: number | null;
-  message: string | null;
-  fileUrl: string | null;
-  firstReceivedAt: Date;
-}
+/**
+ * The stored event a run is for (one row of `vod_events`): the normalized event without its
+ * payload (handlers get that typed, apart), and when it was first received. `id` is the dedupe id,
+ * the same for every delivery of this content, by pull or by callback.
+ */
+export type HandledEvent = Omit<NormalizedEvent, 'payload'> & { firstReceivedAt: Date };
 
 export interface HandlerContext {
   /**

@@ -11,7 +11,7 @@ import { callbackRequest, captureLog, NEXT_SIGN_KEY, SIGN_KEY, signed } from '..
 import { manualClock } from '../../helpers/manual-clock';
 import { randomJson, seededRandom } from '../../helpers/random-json';
 import { httpForm, pulledForm, v3Examples } from '../../helpers/v3-event-factory';
-import { openPglite } from '../../../tools/embedded-store/pglite-client';
+import { memoryStore } from '../../helpers/memory-store';
 
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
 let store: EventStore;
@@ -19,8 +19,7 @@ let store: EventStore;
 let sql: SqlClient;
 
 beforeAll(async () => {
-  sql = await openPglite('memory://');
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
+  ({ store, sql } = await memoryStore());
 });
 afterAll(() => store.close());
 

@@ -3,13 +3,12 @@ import { writeDeadLetter } from '../../../lib/callback/dead-letter';
 import { replay } from '../../../lib/callback/replay';
 import { normalize } from '../../../lib/events/normalize';
 import { createEventStore, type EventStore } from '../../../lib/store/event-store';
-import { openEventStore } from '../../../lib/store/open-store';
 import type { SqlClient } from '../../../lib/store/sql-client';
 import { openPostgres } from '../../../lib/store/postgres-client';
 import seeds from '../../../samples/seed-events.json';
 import { captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { manualClock } from '../../helpers/manual-clock';
-import { openPglite } from '../../../tools/embedded-store/pglite-client';
+import { memoryStore } from '../../helpers/memory-store';
 
 const clock = manualClock(Date.UTC(2026, 0, 2));
 const arrived = new Date('2026-01-01T08:00:00.000Z');
@@ -19,8 +18,7 @@ let sql: SqlClient;
 
 // Each test its own empty store: replay's counts depend on what the store already holds.
 beforeEach(async () => {
-  sql = await openPglite('memory://');
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
+  ({ store, sql } = await memoryStore());
 });
 afterEach(() => store.close());
 

@@ -6,13 +6,12 @@ import { replay } from '../../../lib/callback/replay';
 import { PAIR_SHARING_MS } from '../../../lib/callback/verify';
 import { normalize } from '../../../lib/events/normalize';
 import type { EventStore } from '../../../lib/store/event-store';
-import { openEventStore } from '../../../lib/store/open-store';
 import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
 import { nestedJson } from '../../helpers/chaos-hostile-requests';
 import { manualClock } from '../../helpers/manual-clock';
-import { openPglite } from '../../../tools/embedded-store/pglite-client';
+import { memoryStore } from '../../helpers/memory-store';
 
 // Issue 11: only verified content reaches the store, by any path (dead letters and replay included).
 const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -21,8 +20,7 @@ let store: EventStore;
 let sql: SqlClient;
 
 beforeAll(async () => {
-  sql = await openPglite('memory://');
-  store = await openEventStore({ databaseUrl: undefined, pgliteDir: 'memory://', openEmbedded: async () => sql });
+  ({ store, sql } = await memoryStore());
 });
 afterAll(() => store.close());
 
