@@ -141,7 +141,9 @@ const sql = postgres(process.env.DATABASE_URL ?? '', { max: 2, fetch_types: fals
 await sql.unsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text PRIMARY KEY, payload jsonb NOT NULL)');
 const payload = eventFor(0).body;
 const baseline = await timeEach(SAMPLES, (i) =>
-  sql.unsafe('INSERT INTO bench_baseline (id, payload) VALUES ($1, $2::text::jsonb)', [`${process.pid}-${i}`, payload]),
+  sql.unsafe('INSERT INTO bench_baseline (id, payload) VALUES ($1, $2::text::jsonb)', [`${process.pid}-${i}`, payload], {
+    prepare: true,
+  }),
 );
 await sql.end();
 process.stderr.write(

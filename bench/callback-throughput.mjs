@@ -27,7 +27,7 @@ const server = createServer((req, res) => {
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', async () => {
     try {
-      await sql.unsafe('INSERT INTO bench_baseline (id, payload) VALUES ($1, $2::text::jsonb)', [process.pid + '-' + n++, Buffer.concat(chunks).toString('utf8')]);
+      await sql.unsafe('INSERT INTO bench_baseline (id, payload) VALUES ($1, $2::text::jsonb)', [process.pid + '-' + n++, Buffer.concat(chunks).toString('utf8')], { prepare: true });
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
     } catch (error) {
       res.writeHead(503).end(String(error.message));

@@ -9,6 +9,16 @@ export interface PostgresOptions {
 }
 
 /**
+ * Statements with parameters run as named prepared statements, once per connection. `unsafe`
+ * otherwise sends each one unnamed, which costs a Describe round trip before every execution (the
+ * driver must learn the parameter types first) and a fresh plan every time: a callback's one
+ * statement took two round trips and ~0.4 ms of planning. A pooler that cannot keep prepared
+ * statements (PgBouncer in transaction mode before 1.21) is served by `?prepare=false` in
+ * DATABASE_URL, which the driver reads and which wins over this.
+ */
+const prepared = (params: unknown[]) => ({ prepare: params.length > 0 });
+
+/**
  * A pooled client for a PostgreSQL server, meant to live at module scope and be reused by warm
  * invocations. Idle connections close after 20 s so a frozen SCF instance does not come back to
  * sockets the server or a NAT has long dropped; type fetching is off to save a round trip at
@@ -32,7 +42,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
     driver: 'postgres',
     async query<Row>(text: string, params: unknown[] = [], signal?: AbortSignal) {
       signal?.throwIfAborted();
-      const pending = sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      const pending = sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], prepared(params));
       // The cancel answers with its own promise; the query's rejection is what the caller sees.
       const cancel = () => void Promise.resolve(pending.cancel()).catch(() => {});
       signal?.addEventListener('abort', cancel, { once: true });
@@ -49,7 +59,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlCli
       (await sql.begin((tx) =>
         work({
           query: async <Row>(text: string, params: unknown[] = []) =>
-            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
+            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], prepared(params))) as unknown as Row[],
         }),
       )) as T,
     close: () => sql.end({ timeout: 5 }),
