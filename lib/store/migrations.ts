@@ -7,6 +7,7 @@
  * objects of the first two without a version row, and because a dropped table is recreated by
  * running every migration again (`migrate(sql, { reapply: true })`).
  */
+import { STATE_COLUMNS_MIGRATION_SQL } from './state-columns-migration';
 import { STATE_MIGRATION_SQL } from './state-migration';
 
 export interface Migration {
@@ -86,6 +87,12 @@ CREATE TABLE IF NOT EXISTS vod_handler_runs (
 CREATE INDEX IF NOT EXISTS vod_handler_runs_due ON vod_handler_runs (due_at) WHERE status IN ('pending', 'running', 'failed');
 CREATE INDEX IF NOT EXISTS vod_handler_runs_order ON vod_handler_runs (handler, order_key, seq) WHERE order_key IS NOT NULL AND status IN ('pending', 'running', 'failed');
 CREATE INDEX IF NOT EXISTS vod_handler_runs_handler ON vod_handler_runs (handler, status, created_at);`,
+  },
+  {
+    // The state tables' readable columns set by a trigger instead of generated (see the file).
+    version: 5,
+    name: 'vod_files, vod_tasks columns by trigger',
+    sql: STATE_COLUMNS_MIGRATION_SQL,
   },
 ];
 

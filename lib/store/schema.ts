@@ -31,7 +31,9 @@ const quoted = (text: string) => `$vod_migration$${text}$vod_migration$`;
 /** A migration that runs only when its version is not recorded (or always, when reapplying), then records it. */
 function guarded(migration: Migration, reapply: boolean): string {
   const statements = migration.sql
-    .split(/;\s*\n/)
+    // A statement ends with `;` at a line's end before an unindented line: inside function bodies,
+    // which are indented, a line may end with `;`.
+    .split(/;[ \t]*\n(?:[ \t]*\n)*(?=\S)/)
     .map((statement) => statement.trim().replace(/;$/, ''))
     .filter(Boolean);
   const condition = reapply ? 'true' : `NOT EXISTS (SELECT 1 FROM ${VERSION_TABLE} WHERE version = ${migration.version})`;

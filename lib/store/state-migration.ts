@@ -4,7 +4,7 @@
  * from `ranks` by an IMMUTABLE function that mirrors lib/state/rows.ts, so the columns can never
  * disagree with the ranks they come from.
  *
- * The migration runner splits on ";<newline>": function bodies have no semicolon at a line's end.
+ * The migration runner ends a statement at a `;` that ends a line before an unindented line.
  * Functions that read a table function (`jsonb_each`) are PL/pgSQL, whose plans are cached per
  * session; a non-inlinable SQL function would be planned again in every statement that calls it.
  */
