@@ -1,7 +1,8 @@
 import type { NormalizedEvent } from '../events/types';
 import { fileState, projectEvents, type FileState } from '../state';
 import type { SqlClient } from '../store/sql-client';
-import { eventOfRow, storedEventColumns, type StoredEventRow } from './stored-event-row';
+import { eventColumns, storedEventOf, type EventRow } from '../store/queries';
+import { parseJson } from '../events/lossless-json';
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -55,11 +56,9 @@ export async function readFileState(sql: SqlClient, fileId: string): Promise<Fil
 }
 
 async function projectedFileState(sql: SqlClient, fileId: string): Promise<FileState | null> {
-  const rows = await sql.query<StoredEventRow>(`SELECT ${storedEventColumns('e')} FROM vod_events AS e WHERE e.file_id = $1`, [
-    fileId,
-  ]);
+  const rows = await sql.query<EventRow>(`SELECT ${eventColumns('e')} FROM vod_events AS e WHERE e.file_id = $1`, [fileId]);
   const events = rows.map((row) => {
-    const { firstReceivedAt, ...event } = eventOfRow(row).event;
+    const { firstReceivedAt, lastReceivedAt: _last, deliveryCount: _count, ...event } = storedEventOf(row, parseJson);
     return { event: event satisfies NormalizedEvent, firstReceivedAt };
   });
   const facts = projectEvents(events).files.get(fileId);

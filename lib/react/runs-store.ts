@@ -1,6 +1,7 @@
 import type { SqlClient } from '../store/sql-client';
 import type { HandledEvent } from './handler';
-import { eventOfRow, storedEventColumns, type StoredEventRow } from './stored-event-row';
+import { eventColumns, storedEventOf, type EventRow } from '../store/queries';
+import { parseJson } from '../events/lossless-json';
 
 export const RunStatus = {
   pending: 'pending',
@@ -60,9 +61,9 @@ SET status = 'running', attempts = r.attempts + 1, lease_token = $4::text, start
     due_at = $1::text::timestamptz + h.lease_ms * interval '1 millisecond'
 FROM due, h, vod_events AS e
 WHERE r.event_id = due.event_id AND r.handler = due.handler AND h.name = r.handler AND e.id = r.event_id
-RETURNING r.handler, r.attempts, ${storedEventColumns('e')}`;
+RETURNING r.handler, r.attempts, ${eventColumns('e')}`;
 
-type ClaimRow = StoredEventRow & { handler: string; attempts: number | string };
+type ClaimRow = EventRow & { handler: string; attempts: number | string };
 
 export async function claimRun(sql: SqlClient, request: ClaimRequest): Promise<ClaimedRun | undefined> {
   const leases = JSON.stringify(request.handlers.map(({ name, leaseMs }) => ({ name, lease_ms: leaseMs })));
@@ -73,8 +74,8 @@ export async function claimRun(sql: SqlClient, request: ClaimRequest): Promise<C
     request.leaseToken,
   ]);
   if (!row) return undefined;
-  const { event } = eventOfRow(row);
-  const { payload, ...handled } = event;
+  // A handler sees the event as it first arrived: the delivery count and last arrival keep changing.
+  const { payload, lastReceivedAt: _last, deliveryCount: _count, ...handled } = storedEventOf(row, parseJson);
   return {
     eventId: row.id,
     handler: row.handler,

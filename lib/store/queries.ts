@@ -33,14 +33,16 @@ export interface EventStats {
  */
 export const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-/** The columns of `vod_events AS e` that `storedEventOf` reads. */
-export const EVENT_COLUMNS = `e.id, e.event_type, e.api_format, e.source, e.task_id, e.file_id, e.status, e.err_code, e.message, e.file_url,
-       to_char(e.first_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS first_received_at,
-       to_char(e.last_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS last_received_at,
-       e.delivery_count, e.payload::text AS payload`;
+/** The columns of `vod_events AS <alias>` that `storedEventOf` reads. */
+export const eventColumns = (alias: string) =>
+  `${alias}.id, ${alias}.event_type, ${alias}.api_format, ${alias}.source, ${alias}.task_id, ${alias}.file_id, ${alias}.status,
+       ${alias}.err_code, ${alias}.message, ${alias}.file_url,
+       to_char(${alias}.first_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS first_received_at,
+       to_char(${alias}.last_received_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS last_received_at,
+       ${alias}.delivery_count, ${alias}.payload::text AS payload`;
 
 const LIST_SQL = `
-SELECT ${EVENT_COLUMNS}
+SELECT ${eventColumns('e')}
 FROM vod_events AS e
 WHERE ($1::text IS NULL OR e.event_type = $1::text)
   AND ($2::text IS NULL OR e.first_received_at >= $2::text::timestamptz)
@@ -56,7 +58,7 @@ export interface EventRow {
   task_id: string | null;
   file_id: string | null;
   status: string | null;
-  err_code: number | null;
+  err_code: number | string | null;
   message: string | null;
   file_url: string | null;
   first_received_at: string;
@@ -72,10 +74,14 @@ export async function listEvents(sql: SqlClient, filter: ListFilter): Promise<St
     .catch((error: unknown) => {
       throw toStoreError(error, 'listing events');
     });
-  return rows.map(storedEventOf);
+  return rows.map((row) => storedEventOf(row));
 }
 
-export function storedEventOf(row: EventRow): StoredEvent {
+/**
+ * A row as a stored event. Code that acts on the payload (a rebuild, a handler, a forward) parses
+ * it with `parseJson`, so a number beyond a double stays as VOD sent it; display keeps `JSON.parse`.
+ */
+export function storedEventOf(row: EventRow, parsePayload: (text: string) => unknown = JSON.parse): StoredEvent {
   return {
     id: row.id,
     eventType: row.event_type,
@@ -84,13 +90,13 @@ export function storedEventOf(row: EventRow): StoredEvent {
     taskId: row.task_id,
     fileId: row.file_id,
     status: row.status,
-    errCode: row.err_code,
+    errCode: row.err_code === null ? null : Number(row.err_code),
     message: row.message,
     fileUrl: row.file_url,
     firstReceivedAt: new Date(row.first_received_at),
     lastReceivedAt: new Date(row.last_received_at),
     deliveryCount: row.delivery_count,
-    payload: JSON.parse(row.payload) as unknown,
+    payload: parsePayload(row.payload),
   };
 }
 

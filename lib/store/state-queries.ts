@@ -1,6 +1,6 @@
 import { parseJson } from '../events/lossless-json';
 import type { FileState, TaskState } from '../state';
-import { EVENT_COLUMNS, ISO_UTC, storedEventOf, type EventRow, type StoredEvent } from './queries';
+import { eventColumns, ISO_UTC, storedEventOf, type EventRow, type StoredEvent } from './queries';
 import type { SqlClient, SqlTransaction } from './sql-client';
 import { stateProjection, type StateTables } from './state-projection';
 import { toStoreError } from './store-errors';
@@ -83,12 +83,12 @@ export async function fileReport(sql: SqlClient, fileId: string): Promise<FileRe
       ),
     );
     const rows = await sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM vod_events AS e
+      `SELECT ${eventColumns('e')} FROM vod_events AS e
        WHERE e.file_id = $1 OR e.id = ANY (coalesce((SELECT event_ids FROM vod_files WHERE file_id = $1), '{}'))
        ORDER BY e.first_received_at, e.id`,
       [fileId],
     );
-    return { file: file ?? null, tasks, events: rows.map(storedEventOf) };
+    return { file: file ?? null, tasks, events: rows.map((row) => storedEventOf(row)) };
   });
 }
 
@@ -121,7 +121,7 @@ async function foldEvents(tx: SqlTransaction, select: string): Promise<number> {
     const rows = await tx.query<EventRow>(select, [after, String(REBUILD_BATCH)]);
     if (rows.length === 0) return total;
     // Parsed as the functions parse what they receive, so numbers a double cannot hold contribute as they did live.
-    const events = rows.map((row) => ({ ...storedEventOf(row), payload: parseJson(row.payload) }));
+    const events = rows.map((row) => storedEventOf(row, parseJson));
     await tx.query(APPLY_SQL, [events.map((event) => event.id).join(','), ...rebuildProjection.params(events)]);
     total += events.length;
     after = rows[rows.length - 1]!.id;
@@ -129,8 +129,8 @@ async function foldEvents(tx: SqlTransaction, select: string): Promise<number> {
 }
 
 // Keyset pages in the primary key's own order, so each page is an index range.
-const SCAN_SQL = `SELECT ${EVENT_COLUMNS} FROM vod_events AS e WHERE e.id > $1 ORDER BY e.id LIMIT $2::text::int`;
-const MISSED_SQL = `SELECT ${EVENT_COLUMNS} FROM vod_events AS e
+const SCAN_SQL = `SELECT ${eventColumns('e')} FROM vod_events AS e WHERE e.id > $1 ORDER BY e.id LIMIT $2::text::int`;
+const MISSED_SQL = `SELECT ${eventColumns('e')} FROM vod_events AS e
 WHERE e.id > $1 AND NOT EXISTS (SELECT 1 FROM vod_events_rebuilt AS r WHERE r.id = e.id)
 ORDER BY e.id LIMIT $2::text::int`;
 
