@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../../lib/errors';
 import { normalize } from '../../../lib/events/normalize';
-import { createEventStore, type EventStore } from '../../../lib/store/event-store';
+import { createEventStore } from '../../../lib/store/event-store';
 import { openEventStore } from '../../../lib/store/open-store';
 import { migrate } from '../../../lib/store/schema';
-import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { drivers } from '../../helpers/drivers';
+import { suiteStore } from '../../helpers/suite-store';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 import { openPglite } from '../../../tools/embedded-store/pglite-client';
 
@@ -25,23 +25,14 @@ const uploads = (count: number, from = 0) =>
   );
 
 describe.each(drivers)('EventStore on $name', (driver) => {
-  let sql: SqlClient;
-  let store: EventStore;
-  let connect: () => Promise<SqlClient>;
+  const db = suiteStore(driver);
 
-  beforeAll(async () => {
-    ({ connect } = await driver.fresh());
-    sql = await connect();
-    await migrate(sql);
-    store = createEventStore(sql);
-  });
-  afterAll(() => sql.close());
-
-  const row = async (id: string) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+  const row = async (id: string) =>
+    (await db.sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
   it('inserts a batch and keeps every column of the contract', async () => {
     const events = seeds.pullEvents001.map((content) => normalize(content, { source: 'pull', api: 'v3' }));
-    expect(await store.upsert(events, t0)).toEqual({ inserted: 4, duplicates: 0 });
+    expect(await db.store.upsert(events, t0)).toEqual({ inserted: 4, duplicates: 0 });
     const edit = await row(events[3]!.id);
     expect(edit).toMatchObject({
       event_type: 'EditMediaComplete',
@@ -59,8 +50,8 @@ describe.each(drivers)('EventStore on $name', (driver) => {
 
   it('counts a second delivery instead of writing a second row', async () => {
     const events = uploads(3, 100);
-    expect(await store.upsert(events, t0)).toEqual({ inserted: 3, duplicates: 0 });
-    expect(await store.upsert([events[0]!, ...uploads(1, 200)], t1)).toEqual({ inserted: 1, duplicates: 1 });
+    expect(await db.store.upsert(events, t0)).toEqual({ inserted: 3, duplicates: 0 });
+    expect(await db.store.upsert([events[0]!, ...uploads(1, 200)], t1)).toEqual({ inserted: 1, duplicates: 1 });
     const again = await row(events[0]!.id);
     expect(again).toMatchObject({ delivery_count: 2, source: 'pull' });
     expect(new Date(again!.first_received_at as string).toISOString()).toBe(t0.toISOString());
@@ -70,14 +61,14 @@ describe.each(drivers)('EventStore on $name', (driver) => {
   it('keeps the source of the first delivery when the same event comes by callback', async () => {
     const pulled = normalize(seeds.pullComplete003Pulled, { source: 'pull', api: 'v3' });
     const pushed = normalize(seeds.pullComplete003Callback, { source: 'callback' });
-    await store.upsert([pulled], t0);
-    expect(await store.upsert([pushed], t1)).toEqual({ inserted: 0, duplicates: 1 });
+    await db.store.upsert([pulled], t0);
+    expect(await db.store.upsert([pushed], t1)).toEqual({ inserted: 0, duplicates: 1 });
     expect(await row(pulled.id)).toMatchObject({ source: 'pull', delivery_count: 2 });
   });
 
   it('folds repeats inside one batch into one row with their count', async () => {
     const [event] = uploads(1, 300);
-    expect(await store.upsert([event!, event!, event!], t0)).toEqual({ inserted: 1, duplicates: 2 });
+    expect(await db.store.upsert([event!, event!, event!], t0)).toEqual({ inserted: 1, duplicates: 2 });
     expect(await row(event!.id)).toMatchObject({ delivery_count: 3 });
   });
 
@@ -86,7 +77,7 @@ describe.each(drivers)('EventStore on $name', (driver) => {
       { EventType: 'X\u0000', X: { Message: '\ud800', deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) } },
       { source: 'callback' },
     );
-    expect(await store.upsert([event], t0)).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await db.store.upsert([event], t0)).toEqual({ inserted: 1, duplicates: 0 });
     expect(await row(event.id)).toMatchObject({ event_type: 'X\uFFFD', payload: event.payload });
   });
 
@@ -96,7 +87,7 @@ describe.each(drivers)('EventStore on $name', (driver) => {
       { EventType: 'PullComplete', PullCompleteEvent: { TaskId: taskId, FileId: 'f-long' } },
       { source: 'pull', api: 'v3' },
     );
-    expect(await store.upsert([event, ...uploads(1, 400)], t0)).toEqual({ inserted: 2, duplicates: 0 });
+    expect(await db.store.upsert([event, ...uploads(1, 400)], t0)).toEqual({ inserted: 2, duplicates: 0 });
     const stored = await row(event.id);
     expect((stored!.task_id as string).length).toBe(512);
     expect((stored!.payload as { PullCompleteEvent: { TaskId: string } }).PullCompleteEvent.TaskId).toBe(taskId);
@@ -104,48 +95,48 @@ describe.each(drivers)('EventStore on $name', (driver) => {
 
   it('stores an event PostgreSQL refuses as a degraded row, and the rest of its batch normally', async () => {
     // A real refusal from the server: a constraint this test adds to its own database.
-    await sql.exec("ALTER TABLE vod_events ADD CONSTRAINT no_poison CHECK (task_id IS DISTINCT FROM 'poison')");
+    await db.sql.exec("ALTER TABLE vod_events ADD CONSTRAINT no_poison CHECK (task_id IS DISTINCT FROM 'poison')");
     try {
       const poison = normalize(
         { EventType: 'ProcedureStateChanged', ProcedureStateChangeEvent: { TaskId: 'poison', FileId: 'f-p' } },
         { source: 'pull', api: 'v3' },
       );
       const [good] = uploads(1, 500);
-      expect(await store.upsert([good!, poison], t0)).toEqual({ inserted: 2, duplicates: 0 });
+      expect(await db.store.upsert([good!, poison], t0)).toEqual({ inserted: 2, duplicates: 0 });
       expect(await row(good!.id)).toMatchObject({ file_id: 'file-500', delivery_count: 1 });
       const stored = await row(poison.id);
       expect(stored).toMatchObject({ event_type: 'ProcedureStateChanged', task_id: null, file_id: null });
       expect((stored!.payload as { unstorable: string }).unstorable).toMatch(/PostgreSQL rejected the data.*no_poison/);
       expect(JSON.parse((stored!.payload as { json: string }).json)).toEqual(poison.payload);
       // a redelivery counts on the same row
-      expect(await store.upsert([poison], t1)).toEqual({ inserted: 0, duplicates: 1 });
+      expect(await db.store.upsert([poison], t1)).toEqual({ inserted: 0, duplicates: 1 });
     } finally {
-      await sql.exec('ALTER TABLE vod_events DROP CONSTRAINT no_poison');
+      await db.sql.exec('ALTER TABLE vod_events DROP CONSTRAINT no_poison');
     }
   });
 
   it('writes exactly one row per event when several connections upsert the same events at once', async () => {
     const events = uploads(40, 1000);
-    const writers = await Promise.all(Array.from({ length: 4 }, () => connect()));
+    const writers = await Promise.all(Array.from({ length: 4 }, () => db.connect()));
     const results = await Promise.all(writers.map((client) => createEventStore(client).upsert(events, t0)));
     expect(results.reduce((sum, result) => sum + result.inserted, 0)).toBe(40);
     expect(results.reduce((sum, result) => sum + result.duplicates, 0)).toBe(120);
-    const [counts] = await sql.query<{ rows: number; deliveries: number }>(
+    const [counts] = await db.sql.query<{ rows: number; deliveries: number }>(
       'SELECT count(*)::int AS rows, sum(delivery_count)::int AS deliveries FROM vod_events WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb))',
       [JSON.stringify(events.map((event) => event.id))],
     );
     expect(counts).toEqual({ rows: 40, deliveries: 160 });
-    await Promise.all(writers.filter((client) => client !== sql).map((client) => client.close()));
+    await Promise.all(writers.filter((client) => client !== db.sql).map((client) => client.close()));
   });
 
   it('migrates idempotently, also when several cold starts race', async () => {
-    const clients = await Promise.all(Array.from({ length: 3 }, () => connect()));
+    const clients = await Promise.all(Array.from({ length: 3 }, () => db.connect()));
     await Promise.all(clients.map((client) => migrate(client)));
-    const [{ count }] = (await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM vod_events')) as [
+    const [{ count }] = (await db.sql.query<{ count: number }>('SELECT count(*)::int AS count FROM vod_events')) as [
       { count: number },
     ];
     expect(count).toBeGreaterThan(0);
-    await Promise.all(clients.filter((client) => client !== sql).map((client) => client.close()));
+    await Promise.all(clients.filter((client) => client !== db.sql).map((client) => client.close()));
   });
 });
 

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../lib/events/types';
 import { fileState, mergeFacts, projectEvents, taskState, type Facts, type RankedFields } from '../../../lib/state';
-import { createEventStore, type EventStore } from '../../../lib/store/event-store';
-import { migrate } from '../../../lib/store/schema';
-import type { SqlClient } from '../../../lib/store/sql-client';
+import { createEventStore } from '../../../lib/store/event-store';
 import { drivers } from '../../helpers/drivers';
+import { suiteStore } from '../../helpers/suite-store';
 import { eventsOfFile } from '../../unit/state/histories';
 
 const byId = <T extends { fileId?: string; taskId?: string }>(rows: T[]) =>
@@ -83,39 +82,29 @@ const history = fc
   );
 
 describe.each(drivers)('state tables on $name', (driver) => {
-  let sql: SqlClient;
-  let store: EventStore;
-  let connect: () => Promise<SqlClient>;
-
-  beforeAll(async () => {
-    ({ connect } = await driver.fresh());
-    sql = await connect();
-    await migrate(sql);
-    store = createEventStore(sql);
-  });
-  afterAll(() => sql.close());
+  const db = suiteStore(driver);
 
   it('vod_state_merge equals mergeFields, and the generated columns equal fileState/taskState', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fields, fields).map(consistent), { minLength: 1, maxLength: 40 }), async (pairs) => {
-        const merged = await sql.query<{ merged: string }>(
+        const merged = await db.sql.query<{ merged: string }>(
           `SELECT vod_state_merge(p->0, p->1)::text AS merged FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS x(p, n) ORDER BY n`,
           [JSON.stringify(pairs)],
         );
         const expected = pairs.map(([a, b]) => mergeFacts(facts('x', a), facts('x', b)).fields);
         expect(merged.map((row) => JSON.parse(row.merged) as RankedFields)).toEqual(expected);
 
-        await sql.exec('TRUNCATE vod_files, vod_tasks');
+        await db.sql.exec('TRUNCATE vod_files, vod_tasks');
         const rows = expected.map((ranks, n) => ({ id: `id-${String(n).padStart(3, '0')}`, ranks, event_ids: ['e'] }));
         const insert = (table: string, key: string) =>
-          sql.query(
+          db.sql.query(
             `INSERT INTO ${table} (${key}, ranks, event_ids, first_event_at, last_event_at)
              SELECT id, ranks, event_ids, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM jsonb_to_recordset($1::text::jsonb) AS c(id text, ranks jsonb, event_ids text[])`,
             [JSON.stringify(rows)],
           );
         await insert('vod_files', 'file_id');
         await insert('vod_tasks', 'task_id');
-        const { files, tasks } = await store.stateRows();
+        const { files, tasks } = await db.store.stateRows();
         expect(files).toEqual(rows.map((row) => fileState(facts(row.id, row.ranks))));
         expect(tasks).toEqual(rows.map((row) => taskState(facts(row.id, row.ranks))));
       }),
@@ -126,12 +115,12 @@ describe.each(drivers)('state tables on $name', (driver) => {
   it('rows stored through the real store, in any order, with duplicates and batches, equal the projection and rebuild-state', async () => {
     await fc.assert(
       fc.asyncProperty(history, async ({ chosen, deliveries, paths, batch }) => {
-        await sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
+        await db.sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
         // Each event arrives first at its own instant; later deliveries come later.
         const arrival = new Map(chosen.map((index, n) => [index, new Date(Date.UTC(2026, 0, 1) + n * 1000)]));
         const pending: NormalizedEvent[] = [];
         const flush = async (at: Date) => {
-          if (pending.length > 0) await store.upsert(pending.splice(0), at);
+          if (pending.length > 0) await db.store.upsert(pending.splice(0), at);
         };
         let clock = Date.UTC(2026, 0, 2);
         for (const [k, index] of deliveries.entries()) {
@@ -140,7 +129,7 @@ describe.each(drivers)('state tables on $name', (driver) => {
           arrival.delete(index);
           if (paths[k] === 'callback') {
             await flush(at);
-            await store.deliver(event, { key: `k${k}`, expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, at);
+            await db.store.deliver(event, { key: `k${k}`, expiresAt: undefined, repeatCounts: true, sharedForMs: 0 }, at);
           } else {
             pending.push(event);
             if (pending.length >= batch) await flush(at);
@@ -148,28 +137,28 @@ describe.each(drivers)('state tables on $name', (driver) => {
         }
         await flush(new Date(clock));
 
-        const stored = await store.listEvents({ limit: 10_000 });
+        const stored = await db.store.listEvents({ limit: 10_000 });
         const projected = projectEvents(stored.map((event) => ({ event, firstReceivedAt: event.firstReceivedAt })));
         const expected = {
           files: byId([...projected.files.values()].map(fileState)),
           tasks: byId([...projected.tasks.values()].map(taskState)),
         };
-        const live = await store.stateRows();
+        const live = await db.store.stateRows();
         expect({ files: byId(live.files), tasks: byId(live.tasks) }).toEqual(expected);
 
-        await store.rebuildState();
-        const rebuilt = await store.stateRows();
+        await db.store.rebuildState();
+        const rebuilt = await db.store.stateRows();
         expect(rebuilt).toEqual(live);
-        await store.rebuildState();
-        expect(await store.stateRows()).toEqual(rebuilt);
+        await db.store.rebuildState();
+        expect(await db.store.stateRows()).toEqual(rebuilt);
       }),
       { numRuns: 12 },
     );
   });
 
   it('rebuild-state run while writers store events misses none of them', async () => {
-    await sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
-    const writerSql = await connect();
+    await db.sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
+    const writerSql = await db.connect();
     const writer = createEventStore(writerSql);
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000);
     // Files 0-29 before the rebuild starts (several pages to scan); files 30-59 while it runs.
@@ -185,25 +174,25 @@ describe.each(drivers)('state tables on $name', (driver) => {
           at(n),
         );
     })();
-    await Promise.all([store.rebuildState(), writing]);
-    const stored = await store.listEvents({ limit: 10_000 });
+    await Promise.all([db.store.rebuildState(), writing]);
+    const stored = await db.store.listEvents({ limit: 10_000 });
     const projected = projectEvents(stored.map((event) => ({ event, firstReceivedAt: event.firstReceivedAt })));
-    const live = await store.stateRows();
+    const live = await db.store.stateRows();
     expect(byId(live.files)).toEqual(byId([...projected.files.values()].map(fileState)));
     expect(byId(live.tasks)).toEqual(byId([...projected.tasks.values()].map(taskState)));
-    if (writerSql !== sql) await writerSql.close();
+    if (writerSql !== db.sql) await writerSql.close();
   });
 
   it('rebuild-state removes rows no event supports (an older precedence) and fills a table from before the feature', async () => {
-    await sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
+    await db.sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
     const events = ALL.slice(0, 6).map((make) => make('pull'));
-    await createEventStore(sql, { projections: [] }).upsert(events, new Date(Date.UTC(2026, 0, 1)));
-    expect((await store.stateRows()).files).toEqual([]);
-    await sql.query(
+    await createEventStore(db.sql, { projections: [] }).upsert(events, new Date(Date.UTC(2026, 0, 1)));
+    expect((await db.store.stateRows()).files).toEqual([]);
+    await db.sql.query(
       `INSERT INTO vod_files (file_id, ranks, event_ids, first_event_at, last_event_at) VALUES ('stale', '{}', '{}', now(), now())`,
     );
-    const result = await store.rebuildState();
-    const { files, tasks } = await store.stateRows();
+    const result = await db.store.rebuildState();
+    const { files, tasks } = await db.store.stateRows();
     expect(result).toEqual({ events: 6, files: files.length, tasks: tasks.length });
     expect(files.map((file) => file.fileId)).not.toContain('stale');
     expect(files.length).toBeGreaterThan(0);
