@@ -1,45 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleCallback, type CallbackDeps, type CallbackResult } from '../../../lib/callback/handle';
+import { describe, expect, it } from 'vitest';
+import { handleCallback } from '../../../lib/callback/handle';
 import { StoreError } from '../../../lib/errors';
 import { normalize } from '../../../lib/events/normalize';
 import { silentLogger } from '../../../lib/log';
 import type { EventStore } from '../../../lib/store/event-store';
 import { openEventStore } from '../../../lib/store/open-store';
-import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, NEXT_SIGN_KEY, SIGN_KEY, signed } from '../../helpers/callback-requests';
-import { manualClock } from '../../helpers/manual-clock';
+import { answerJson, callbackFixture } from '../../helpers/callback-fixture';
 import { randomJson, seededRandom } from '../../helpers/random-json';
 import { httpForm, pulledForm, v3Examples } from '../../helpers/v3-event-factory';
-import { memoryStore } from '../../helpers/memory-store';
 
-const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-let store: EventStore;
-/** The store's own client, kept to look at the tables. */
-let sql: SqlClient;
-
-beforeAll(async () => {
-  ({ store, sql } = await memoryStore());
-});
-afterAll(() => store.close());
-
-const deps = (changes: Partial<CallbackDeps> = {}): CallbackDeps => ({
-  store: async () => store,
-  clock,
-  log: silentLogger,
-  signKeys: [],
-  maxBodyBytes: 64 * 1024,
-  ...changes,
-});
-const json = (result: CallbackResult) => JSON.parse(result.body) as Record<string, unknown>;
-const row = async (id: unknown) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+const fixture = callbackFixture(() => ({ log: silentLogger, signKeys: [], maxBodyBytes: 64 * 1024 }));
+const { clock, deps } = fixture;
+const row = async (id: unknown) =>
+  (await fixture.sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
 describe('handleCallback: storing', () => {
   it('stores the PullComplete callback of seed 003 with its fields', async () => {
     const result = await handleCallback(callbackRequest(seeds.pullComplete003Callback), deps());
     expect(result.status).toBe(200);
     expect(result.headers['Content-Type']).toBe('application/json; charset=utf-8');
-    const body = json(result);
+    const body = answerJson(result);
     expect(body).toEqual({ ok: true, id: normalize(seeds.pullComplete003Pulled, { source: 'pull' }).id, duplicate: false });
     expect(await row(body.id)).toMatchObject({
       event_type: 'PullComplete',
@@ -57,7 +39,7 @@ describe('handleCallback: storing', () => {
   it('stores the v2 (version 4.0) ConcatComplete callback of seed 002', async () => {
     const result = await handleCallback(callbackRequest(seeds.concatComplete002Callback), deps());
     expect(result.status).toBe(200);
-    expect(await row(json(result).id)).toMatchObject({
+    expect(await row(answerJson(result).id)).toMatchObject({
       event_type: 'ConcatComplete',
       api_format: 'v2',
       source: 'callback',
@@ -69,8 +51,8 @@ describe('handleCallback: storing', () => {
 
   it('answers 200 to a repeat, marks it a duplicate and counts it', async () => {
     const request = callbackRequest(seeds.pullEvents001[2]);
-    const first = json(await handleCallback(request, deps()));
-    const again = json(await handleCallback(request, deps()));
+    const first = answerJson(await handleCallback(request, deps()));
+    const again = answerJson(await handleCallback(request, deps()));
     expect(again).toEqual({ ok: true, id: first.id, duplicate: true });
     expect(await row(first.id)).toMatchObject({ delivery_count: 2 });
   });
@@ -80,7 +62,7 @@ describe('handleCallback: storing', () => {
       const result = await handleCallback(callbackRequest(httpForm(example)), deps());
       expect(result.status, example.eventType).toBe(200);
       const pulled = normalize(pulledForm(example, 'handle-1'), { source: 'pull', api: 'v3' });
-      expect(json(result).id, example.eventType).toBe(pulled.id);
+      expect(answerJson(result).id, example.eventType).toBe(pulled.id);
       expect(await row(pulled.id), example.eventType).toMatchObject({
         event_type: example.eventType,
         source: 'callback',
@@ -99,7 +81,7 @@ describe('handleCallback: storing', () => {
       {
         level: 'info',
         message: 'callback stored',
-        id: json(result).id,
+        id: answerJson(result).id,
         eventType: 'EditMediaComplete',
         duplicate: false,
         requestId: 'req-1',
@@ -113,7 +95,7 @@ describe('handleCallback: refusing bad input', () => {
     const result = await handleCallback(callbackRequest(seeds.pullComplete003Callback, { method: 'GET' }), deps());
     expect(result.status).toBe(405);
     expect(result.headers.Allow).toBe('POST');
-    expect(json(result)).toEqual({
+    expect(answerJson(result)).toEqual({
       error: 'method_not_allowed',
       reason: 'method GET is not allowed: VOD callbacks are POST requests',
     });
@@ -122,7 +104,7 @@ describe('handleCallback: refusing bad input', () => {
   it('answers 413 to a body over the limit before looking at it', async () => {
     const result = await handleCallback(callbackRequest('x'.repeat(1025)), deps({ maxBodyBytes: 1024 }));
     expect(result.status).toBe(413);
-    expect(json(result)).toEqual({
+    expect(answerJson(result)).toEqual({
       error: 'payload_too_large',
       reason: 'body is 1025 bytes, more than the 1024 allowed (CALLBACK_MAX_BODY_BYTES)',
     });
@@ -148,18 +130,18 @@ describe('handleCallback: refusing bad input', () => {
   ])('answers 400 to %s, saying why', async (_, body, reason) => {
     const result = await handleCallback(callbackRequest(body), deps());
     expect(result.status).toBe(400);
-    expect(json(result)).toEqual({ error: 'bad_request', reason });
+    expect(answerJson(result)).toEqual({ error: 'bad_request', reason });
   });
 
   it('answers 400 to malformed JSON, naming the content type it came as', async () => {
     const result = await handleCallback(callbackRequest('{"EventType":', { headers: { 'content-type': 'text/plain' } }), deps());
     expect(result.status).toBe(400);
-    expect(json(result).reason).toMatch(/^body is not valid JSON \(sent as text\/plain\): /);
+    expect(answerJson(result).reason).toMatch(/^body is not valid JSON \(sent as text\/plain\): /);
   });
 
   it('answers 400 to bytes that are not UTF-8', async () => {
     const result = await handleCallback(callbackRequest(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), deps());
-    expect(json(result)).toEqual({ error: 'bad_request', reason: 'body is not UTF-8 text: expected a VOD event as JSON' });
+    expect(answerJson(result)).toEqual({ error: 'bad_request', reason: 'body is not UTF-8 text: expected a VOD event as JSON' });
   });
 
   it('logs each refusal with its status and reason', async () => {
@@ -184,7 +166,7 @@ describe('handleCallback: signatures', () => {
   it('stores a callback signed with the key, under the key of the unsigned event', async () => {
     const result = await handleCallback(callbackRequest(signed(content, SIGN_KEY, clock.now() + 600_000)), keyed);
     expect(result.status).toBe(200);
-    expect(json(result).id).toBe(normalize(content, { source: 'pull' }).id);
+    expect(answerJson(result).id).toBe(normalize(content, { source: 'pull' }).id);
   });
 
   it('stores a callback signed with the second key while rotating', async () => {
@@ -209,11 +191,11 @@ describe('handleCallback: signatures', () => {
       'T is more than 900 s in the future, which VOD never sends',
     ],
   ])('answers 401 to a callback %s, and stores nothing', async (_, make, reason) => {
-    const before = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events');
+    const before = await fixture.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events');
     const result = await handleCallback(callbackRequest(make()), keyed);
     expect(result.status).toBe(401);
-    expect(json(result)).toEqual({ error: 'unauthorized', reason });
-    expect(await sql.query('SELECT count(*)::int AS n FROM vod_events')).toEqual(before);
+    expect(answerJson(result)).toEqual({ error: 'unauthorized', reason });
+    expect(await fixture.sql.query('SELECT count(*)::int AS n FROM vod_events')).toEqual(before);
   });
 
   it('refuses a captured callback replayed after its T expired', async () => {
@@ -222,7 +204,7 @@ describe('handleCallback: signatures', () => {
     clock.advance(11 * 60_000);
     const replayed = await handleCallback(request, keyed);
     expect(replayed.status).toBe(401);
-    expect(json(replayed).reason).toBe('expired: T is 60 s in the past');
+    expect(answerJson(replayed).reason).toBe('expired: T is 60 s in the past');
   });
 });
 
@@ -235,7 +217,10 @@ describe('handleCallback: store failures', () => {
     const request = callbackRequest(content, { requestId: 'req-3' });
     const result = await handleCallback(request, deps({ store: unreachable, log }));
     expect(result.status).toBe(503);
-    expect(json(result)).toEqual({ error: 'store_unavailable', reason: 'the event was not stored; it was logged for replay' });
+    expect(answerJson(result)).toEqual({
+      error: 'store_unavailable',
+      reason: 'the event was not stored; it was logged for replay',
+    });
     const [letter, ...others] = log.entries();
     expect(others).toEqual([]);
     expect(letter).toMatchObject({
@@ -250,7 +235,7 @@ describe('handleCallback: store failures', () => {
 
   it('answers 503 and dead-letters on an unexpected error too', async () => {
     const log = captureLog();
-    const broken = { ...store, upsert: () => Promise.reject(new TypeError('boom')) } as EventStore;
+    const broken = { ...fixture.store, upsert: () => Promise.reject(new TypeError('boom')) } as EventStore;
     const result = await handleCallback(callbackRequest(content), deps({ store: async () => broken, log }));
     expect(result.status).toBe(503);
     expect(log.deadLetters()).toMatchObject([{ reason: 'TypeError: boom', payload: JSON.stringify(content) }]);
@@ -259,7 +244,7 @@ describe('handleCallback: store failures', () => {
   it('says in the dead letter when PostgreSQL rejected the data', async () => {
     const log = captureLog();
     const rejecting = {
-      ...store,
+      ...fixture.store,
       upsert: () => Promise.reject(new StoreError('storing 1 event(s) failed, PostgreSQL rejected the data', 'rejected')),
     } as EventStore;
     const result = await handleCallback(callbackRequest(content), deps({ store: async () => rejecting, log }));
@@ -284,7 +269,7 @@ describe('handleCallback: fuzzing', () => {
       statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
       expect(result.status).toBeGreaterThanOrEqual(400);
       expect(result.status).toBeLessThan(500);
-      expect(json(result)).toHaveProperty('reason');
+      expect(answerJson(result)).toHaveProperty('reason');
     }
     expect([...statuses.values()].reduce((a, b) => a + b)).toBe(1000);
     expect(statuses.get(400)).toBeGreaterThan(0);

@@ -1,39 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callbackHandlerFromEnv } from '../../../lib/app/callback';
 import type { ScfApiGatewayEvent } from '../../../lib/callback/gateway-event';
-import { handleCallback, type CallbackDeps, type CallbackRequest, type CallbackResult } from '../../../lib/callback/handle';
+import { handleCallback, type CallbackRequest } from '../../../lib/callback/handle';
 import { replay } from '../../../lib/callback/replay';
 import { PAIR_SHARING_MS } from '../../../lib/callback/verify';
 import { normalize } from '../../../lib/events/normalize';
-import type { EventStore } from '../../../lib/store/event-store';
-import type { SqlClient } from '../../../lib/store/sql-client';
 import seeds from '../../../samples/seed-events.json';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../../helpers/callback-requests';
+import { answerJson, callbackFixture } from '../../helpers/callback-fixture';
 import { nestedJson } from '../../helpers/chaos-hostile-requests';
-import { manualClock } from '../../helpers/manual-clock';
-import { memoryStore } from '../../helpers/memory-store';
 
 // Issue 11: only verified content reaches the store, by any path (dead letters and replay included).
-const clock = manualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-let store: EventStore;
-/** The store's own client, kept to look at the tables. */
-let sql: SqlClient;
-
-beforeAll(async () => {
-  ({ store, sql } = await memoryStore());
-});
-afterAll(() => store.close());
-
-const deps = (changes: Partial<CallbackDeps> = {}): CallbackDeps => ({
-  store: async () => store,
-  clock,
-  log: captureLog(),
-  signKeys: [SIGN_KEY],
-  maxBodyBytes: 4 * 1024 * 1024,
-  ...changes,
-});
-const json = (result: CallbackResult) => JSON.parse(result.body) as Record<string, unknown>;
-const rowCount = async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events'))[0]!.n;
+const fixture = callbackFixture(() => ({ log: captureLog(), signKeys: [SIGN_KEY], maxBodyBytes: 4 * 1024 * 1024 }));
+const { clock, deps } = fixture;
+const rowCount = async () => (await fixture.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vod_events'))[0]!.n;
 const ahead = () => clock.now() + 600_000;
 const forged = { EventType: 'FileDeleted', FileDeleteEvent: { FileIdSet: ['forged-by-issue-11'] } };
 
@@ -46,7 +26,7 @@ describe('defect 1: anything that throws before the signature is proven is a 401
     expect(result.status).toBe(401);
     expect(log.deadLetters()).toEqual([]);
     expect(await rowCount()).toBe(before);
-    expect((await replay(log.lines, { store, clock })).stored).toBe(0);
+    expect((await replay(log.lines, { store: fixture.store, clock })).stored).toBe(0);
   });
 
   it('answers a request whose method is not a string with 405, not 503', async () => {
@@ -102,11 +82,11 @@ describe('defect 2: a bad unrelated variable does not switch signing off', () =>
     expect(result.statusCode).toBe(503);
     expect(log.deadLetters()).toMatchObject([{ verified: false }]);
     const before = await rowCount();
-    const summary = await replay(log.lines, { store, clock });
+    const summary = await replay(log.lines, { store: fixture.store, clock });
     expect(summary.stored).toBe(0);
     expect(summary.skipped.map((s) => s.reason)).toContainEqual(expect.stringMatching(/not verified.*--accept-unverified/));
     expect(await rowCount()).toBe(before);
-    expect((await replay(log.lines, { store, clock, acceptUnverified: true })).stored).toBe(1);
+    expect((await replay(log.lines, { store: fixture.store, clock, acceptUnverified: true })).stored).toBe(1);
   });
 });
 
@@ -144,7 +124,9 @@ describe('defect 11: a verified object of no known shape is stored, as Unknown',
     const content = { Something: { New: 'from VOD' } };
     const result = await handleCallback(callbackRequest(signed(content, SIGN_KEY, ahead())), deps());
     expect(result.status).toBe(200);
-    const [row] = await sql.query<{ event_type: string }>('SELECT event_type FROM vod_events WHERE id = $1', [json(result).id]);
+    const [row] = await fixture.sql.query<{ event_type: string }>('SELECT event_type FROM vod_events WHERE id = $1', [
+      answerJson(result).id,
+    ]);
     expect(row).toEqual({ event_type: 'Unknown' });
   });
 
@@ -167,7 +149,7 @@ describe('a signature pair belongs to the events it came with', () => {
     clock.advance(PAIR_SHARING_MS + 1000);
     const retry = await handleCallback(callbackRequest(sameSecond), deps({ log }));
     expect(retry.status).toBe(200);
-    expect(json(retry).duplicate).toBe(true);
+    expect(answerJson(retry).duplicate).toBe(true);
     const before = await rowCount();
     const reuse = await handleCallback(callbackRequest(forgedLater), deps({ log }));
     expect(reuse.status).toBe(401);
@@ -178,7 +160,7 @@ describe('a signature pair belongs to the events it came with', () => {
     const quarantined = log.entries().find((entry) => entry.quarantined === true)!;
     expect(quarantined).toMatchObject({ verified: false });
     expect(String(quarantined.payload)).not.toContain(String(first.Sign));
-    expect((await replay(log.lines, { store, clock })).stored).toBe(0);
+    expect((await replay(log.lines, { store: fixture.store, clock })).stored).toBe(0);
   });
 });
 
@@ -191,9 +173,11 @@ describe('defect 6: replaying the same dead-letter line again adds nothing', () 
       deps({ log, store: () => Promise.reject(new Error('down')) }),
     );
     expect(log.deadLetters()).toHaveLength(1);
-    for (let i = 0; i < 3; i++) await replay(log.lines, { store, clock });
+    for (let i = 0; i < 3; i++) await replay(log.lines, { store: fixture.store, clock });
     const id = normalize(content, { source: 'callback' }).id;
-    const [row] = await sql.query<{ delivery_count: number }>('SELECT delivery_count FROM vod_events WHERE id = $1', [id]);
+    const [row] = await fixture.sql.query<{ delivery_count: number }>('SELECT delivery_count FROM vod_events WHERE id = $1', [
+      id,
+    ]);
     expect(row).toEqual({ delivery_count: 1 });
   });
 });
@@ -206,22 +190,23 @@ describe('defect 7: numbers keep their precision in the dedupe key and the store
     return text.replace('"__T__"', String(T)).replace('__S__', String(Sign));
   };
   const payloadText = async (id: unknown) =>
-    (await sql.query<{ payload: string }>('SELECT payload::text AS payload FROM vod_events WHERE id = $1', [id]))[0]!.payload;
+    (await fixture.sql.query<{ payload: string }>('SELECT payload::text AS payload FROM vod_events WHERE id = $1', [id]))[0]!
+      .payload;
 
   it('stores two bodies that differ only in an integer above 2^53 as two rows, each with the integer sent', async () => {
     const a = await handleCallback(callbackRequest(signedText(body('9007199254740993'))), deps());
     // The same double as 9007199254740993: JSON.parse alone made these one row.
     const b = await handleCallback(callbackRequest(signedText(body('9007199254740992'))), deps());
     expect([a.status, b.status]).toEqual([200, 200]);
-    expect(json(a).id).not.toBe(json(b).id);
-    expect(await payloadText(json(a).id)).toContain('9007199254740993');
-    expect(await payloadText(json(b).id)).toContain('9007199254740992');
+    expect(answerJson(a).id).not.toBe(answerJson(b).id);
+    expect(await payloadText(answerJson(a).id)).toContain('9007199254740993');
+    expect(await payloadText(answerJson(b).id)).toContain('9007199254740992');
   });
 
   it('stores ±1e400 as the numbers sent, not null', async () => {
     const result = await handleCallback(callbackRequest(signedText(body('[1e400, -1E+400, 0.1, 1.50, 2]'))), deps());
     expect(result.status).toBe(200);
-    expect(await payloadText(json(result).id)).toMatch(
+    expect(await payloadText(answerJson(result).id)).toMatch(
       /"Size": \[1e\+?400, -1e\+?400, 0\.1, 1\.5, 2\]|"Size": \[1(0{400}), -1(0{400}), 0\.1, 1\.5, 2\]/i,
     );
   });
@@ -229,6 +214,6 @@ describe('defect 7: numbers keep their precision in the dedupe key and the store
   it('gives numbers a double holds exactly the key JSON.parse gives them, so pull and callback still meet', async () => {
     const text = signedText(body('[1.50, 100, 1e2, -0, 0.30000000000000004]'));
     const result = await handleCallback(callbackRequest(text), deps());
-    expect(json(result).id).toBe(normalize(JSON.parse(text), { source: 'callback' }).id);
+    expect(answerJson(result).id).toBe(normalize(JSON.parse(text), { source: 'callback' }).id);
   });
 });
