@@ -1,45 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startCallbackServer } from '../../tools/cli/commands/serve';
+import { describe, expect, it } from 'vitest';
 import { pushEvent, pushEvents } from '../../tools/emulator/pusher';
-import { loadConfig } from '../../lib/config';
 import { normalize } from '../../lib/events/normalize';
-import type { LocalGateway } from '../../tools/local-gateway/server';
-import { createRuntime, type Runtime } from '../../lib/runtime';
-import type { SqlClient } from '../../lib/store/sql-client';
-import { openPostgres } from '../../lib/store/postgres-client';
 import seeds from '../../samples/seed-events.json';
-import { captureLog, SIGN_KEY, signed } from '../helpers/callback-requests';
-import { createDatabase } from '../helpers/postgres-server';
+import { SIGN_KEY, signed } from '../helpers/callback-requests';
+import { servedCallback } from '../helpers/served-callback';
 import { httpForm, v3Examples } from '../helpers/v3-event-factory';
 
-let runtime: Runtime;
-let gateway: LocalGateway;
-let sql: SqlClient;
-
-beforeAll(async () => {
-  const env = {
-    DATABASE_URL: await createDatabase(inject('postgresUrl')),
-    VOD_CALLBACK_SIGN_KEY: SIGN_KEY,
-    CALLBACK_MAX_BODY_BYTES: '4096',
-  };
-  runtime = createRuntime(loadConfig(env), { log: captureLog() });
-  gateway = await startCallbackServer(runtime, { port: 0, host: '127.0.0.1' });
-  await runtime.store();
-  sql = openPostgres(env.DATABASE_URL);
-});
-afterAll(async () => {
-  await sql.close();
-  await gateway.close();
-  await runtime.close();
-});
+const served = servedCallback({ VOD_CALLBACK_SIGN_KEY: SIGN_KEY, CALLBACK_MAX_BODY_BYTES: '4096' });
 
 /** What VOD sends: the event signed with the key, expiring in 10 minutes. */
 const vodBody = (content: object) => JSON.stringify(signed(content, SIGN_KEY, Date.now() + 600_000));
-const post = async (body: string | Uint8Array, url = gateway.url) => {
+const post = async (body: string | Uint8Array, url = served.url) => {
   const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
 };
-const row = async (id: unknown) => (await sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
+const row = async (id: unknown) =>
+  (await served.sql.query<Record<string, unknown>>('SELECT * FROM vod_events WHERE id = $1', [id]))[0];
 
 describe('callback function behind the local gateway, on PostgreSQL', () => {
   it('stores the callback examples of the seed documents', async () => {
@@ -66,7 +42,9 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
     expect(answers.filter((answer) => answer.json.duplicate === false)).toHaveLength(1);
     expect(new Set(answers.map((answer) => answer.json.id)).size).toBe(1);
     expect(await row(answers[0]!.json.id)).toMatchObject({ delivery_count: 50 });
-    expect(await sql.query("SELECT count(*)::int AS n FROM vod_events WHERE file_id = 'concurrent-1'")).toEqual([{ n: 1 }]);
+    expect(await served.sql.query("SELECT count(*)::int AS n FROM vod_events WHERE file_id = 'concurrent-1'")).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('counts VOD retries of one event in one row, each signed anew', async () => {
@@ -90,9 +68,9 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
   });
 
   it('answers 405 with Allow to a GET, and takes a callback on any path (a function URL has no routes)', async () => {
-    const get = await fetch(gateway.url);
+    const get = await fetch(served.url);
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
-    const elsewhere = await post(vodBody(seeds.pullComplete003Callback), gateway.url.replace('/vod/callback', '/'));
+    const elsewhere = await post(vodBody(seeds.pullComplete003Callback), served.url.replace('/vod/callback', '/'));
     expect(elsewhere).toMatchObject({ status: 200, json: { ok: true } });
   });
 
@@ -110,14 +88,14 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
   it('stores every v3 event type pushed the way VOD pushes it, signed by the emulator', async () => {
     const examples = v3Examples();
     const results = await pushEvents(examples.map(httpForm), {
-      url: gateway.url,
+      url: served.url,
       signKey: SIGN_KEY,
       timeoutMs: 5000,
       attempts: 3,
     });
     expect(results.map((result) => result.statuses)).toEqual(examples.map(() => [200]));
     const ids = examples.map((example) => normalize(httpForm(example), { source: 'callback' }).id);
-    const rows = await sql.query<{ id: string; event_type: string; source: string }>(
+    const rows = await served.sql.query<{ id: string; event_type: string; source: string }>(
       'SELECT id, event_type, source FROM vod_events WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb))',
       [JSON.stringify(ids)],
     );
@@ -128,7 +106,7 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
 
   it('answers the pusher 401 when it signs with another key', async () => {
     const result = await pushEvent(seeds.pullComplete003Callback, {
-      url: gateway.url,
+      url: served.url,
       signKey: 'OtherKey',
       timeoutMs: 5000,
       attempts: 3,
@@ -137,7 +115,7 @@ describe('callback function behind the local gateway, on PostgreSQL', () => {
   });
 
   it('passes the header case the client sent, so the reason names the content type', async () => {
-    const response = await fetch(gateway.url, {
+    const response = await fetch(served.url, {
       method: 'POST',
       headers: { 'CONTENT-TYPE': 'text/plain' },
       body: '{"EventType":',
