@@ -6,6 +6,7 @@ import { createEventStore } from '../../../lib/store/event-store';
 import { drivers } from '../../helpers/drivers';
 import { suiteStore } from '../../helpers/suite-store';
 import { eventsOfFile } from '../../unit/state/histories';
+import { chosenEvents, deliveryPaths, TWO_FILES_EVENTS } from '../../helpers/delivery-history';
 
 const byId = <T extends { fileId?: string; taskId?: string }>(rows: T[]) =>
   [...rows].sort((a, b) => ((a.fileId ?? a.taskId)! < (b.fileId ?? b.taskId)! ? -1 : 1));
@@ -60,26 +61,17 @@ const facts = (id: string, fieldsOf: RankedFields): Facts => ({
 });
 
 /** A store history: distinct events (their first arrival), delivered shuffled, repeated, in batches or one by one through the callback statement. */
-const ALL = [0, 1].flatMap(eventsOfFile);
-const history = fc
-  .subarray(
-    ALL.map((_, index) => index),
-    { minLength: 1 },
-  )
-  .chain((chosen) =>
-    fc.record({
-      chosen: fc.constant(chosen),
-      deliveries: fc.shuffledSubarray([...chosen, ...chosen, ...chosen], {
-        minLength: chosen.length * 3,
-        maxLength: chosen.length * 3,
-      }),
-      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), {
-        minLength: chosen.length * 3,
-        maxLength: chosen.length * 3,
-      }),
-      batch: fc.integer({ min: 1, max: 6 }),
+const history = chosenEvents.chain((chosen) =>
+  fc.record({
+    chosen: fc.constant(chosen),
+    deliveries: fc.shuffledSubarray([...chosen, ...chosen, ...chosen], {
+      minLength: chosen.length * 3,
+      maxLength: chosen.length * 3,
     }),
-  );
+    paths: deliveryPaths(chosen.length * 3),
+    batch: fc.integer({ min: 1, max: 6 }),
+  }),
+);
 
 describe.each(drivers)('state tables on $name', (driver) => {
   const db = suiteStore(driver);
@@ -124,7 +116,7 @@ describe.each(drivers)('state tables on $name', (driver) => {
         };
         let clock = Date.UTC(2026, 0, 2);
         for (const [k, index] of deliveries.entries()) {
-          const event = ALL[index]!(paths[k]!);
+          const event = TWO_FILES_EVENTS[index]!(paths[k]!);
           const at = new Date(arrival.has(index) ? arrival.get(index)!.getTime() : clock++);
           arrival.delete(index);
           if (paths[k] === 'callback') {
@@ -185,7 +177,7 @@ describe.each(drivers)('state tables on $name', (driver) => {
 
   it('rebuild-state removes rows no event supports (an older precedence) and fills a table from before the feature', async () => {
     await db.sql.exec('TRUNCATE vod_events, vod_callback_deliveries, vod_files, vod_tasks');
-    const events = ALL.slice(0, 6).map((make) => make('pull'));
+    const events = TWO_FILES_EVENTS.slice(0, 6).map((make) => make('pull'));
     await createEventStore(db.sql, { projections: [] }).upsert(events, new Date(Date.UTC(2026, 0, 1)));
     expect((await db.store.stateRows()).files).toEqual([]);
     await db.sql.query(

@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../lib/events/types';
 import { contributionOf, fileState, mergeFacts, projectEvents, taskState, type StateFacts } from '../../../lib/state';
-import { eventsOfFile } from './histories';
+import { chosenEvents, deliveryPaths, TWO_FILES_EVENTS } from '../../helpers/delivery-history';
 
 /** A stored event and its first arrival; every delivery of it carries the same time. */
 interface Stored {
   event: NormalizedEvent;
   firstReceivedAt: Date;
 }
-
-const ALL = [0, 1].flatMap(eventsOfFile);
 
 /** Rows as the tables would hold them, in key order, plus the stored ranks (phase 2's jsonb). */
 const rows = (state: StateFacts) => ({
@@ -21,29 +19,21 @@ const rows = (state: StateFacts) => ({
 });
 
 /** A set of distinct events with their arrival times, and a delivery sequence: shuffled, with repeats, by either path. */
-const history = fc
-  .subarray(
-    ALL.map((_, index) => index),
-    { minLength: 1 },
-  )
-  .chain((chosen) =>
-    fc.record({
-      chosen: fc.constant(chosen),
-      arrivals: fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: chosen.length, maxLength: chosen.length }),
-      repeats: fc.array(fc.nat(chosen.length - 1), { maxLength: 12 }),
-      paths: fc.array(fc.constantFrom('pull' as const, 'callback' as const), {
-        minLength: chosen.length + 12,
-        maxLength: chosen.length + 12,
-      }),
-      order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
-        minLength: chosen.length + 12,
-        maxLength: chosen.length + 12,
-      }),
+const history = chosenEvents.chain((chosen) =>
+  fc.record({
+    chosen: fc.constant(chosen),
+    arrivals: fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: chosen.length, maxLength: chosen.length }),
+    repeats: fc.array(fc.nat(chosen.length - 1), { maxLength: 12 }),
+    paths: deliveryPaths(chosen.length + 12),
+    order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+      minLength: chosen.length + 12,
+      maxLength: chosen.length + 12,
     }),
-  );
+  }),
+);
 
 function stored(index: number, arrival: number, by: 'pull' | 'callback'): Stored {
-  return { event: ALL[index]!(by), firstReceivedAt: new Date(Date.UTC(2024, 0, 8) + arrival) };
+  return { event: TWO_FILES_EVENTS[index]!(by), firstReceivedAt: new Date(Date.UTC(2024, 0, 8) + arrival) };
 }
 
 describe('state projection: the same rows for any order and any duplicates', () => {
@@ -64,7 +54,9 @@ describe('state projection: the same rows for any order and any duplicates', () 
   });
 
   it('merge is commutative, associative and idempotent on the facts of one file or task', () => {
-    const contributions = ALL.map((make, index) => contributionOf(make('callback'), new Date(Date.UTC(2024, 0, 8, 0, 0, index))));
+    const contributions = TWO_FILES_EVENTS.map((make, index) =>
+      contributionOf(make('callback'), new Date(Date.UTC(2024, 0, 8, 0, 0, index))),
+    );
     const byId = new Map<string, ReturnType<typeof contributionOf>['files']>();
     for (const facts of contributions.flatMap((contribution) => [...contribution.files, ...contribution.tasks])) {
       byId.set(facts.id, [...(byId.get(facts.id) ?? []), facts]);
