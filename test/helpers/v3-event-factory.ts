@@ -40,7 +40,7 @@ import type {
   WechatMiniProgramPublishTask,
   WechatPublishTask,
 } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
-import type { ExtractedFields } from '../../lib/events/types';
+import { NO_FIELDS, type ExtractedFields } from '../../lib/events/types';
 import { V3_BODY_FIELDS, type V3BodyField } from '../../lib/events/v3-bodies';
 import { seededRandom } from './random-json';
 
@@ -97,15 +97,8 @@ function makeIds(random: () => number, n: number): Ids {
   };
 }
 
-const fields = (found: Partial<ExpectedFields>): ExpectedFields => ({
-  taskId: null,
-  fileId: null,
-  status: null,
-  errCode: null,
-  message: null,
-  fileUrl: null,
-  ...found,
-});
+/** The columns `normalize` should extract: the ones `found`, every other one empty. */
+const fields = (found: Partial<ExpectedFields>): ExpectedFields => ({ ...NO_FIELDS, ...found });
 
 const metaData = (duration: number) =>
   ({
