@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiFormat } from '../../lib/events/types';
-import { admit } from './admission';
+import { runAdmitted, type AdmissionRefusals, type CallAnswer } from './admitted-call';
 import { readBody } from '../http/read-body';
-import { hang, sendJson } from './http';
+import { sendJson } from './http';
 import { pullWithLongPoll } from './long-poll';
 import { EmptyAnswer } from './options';
 import type { QueueKey } from './queue';
@@ -32,6 +32,12 @@ class V2Error extends Error {
   }
 }
 
+const REFUSALS: AdmissionRefusals = {
+  rateLimited: (action, maxQps) =>
+    new V2Error(V2Code.quotaExceeded, `${action} exceeds the frequency limit of ${maxQps} per second`),
+  injectedFault: (_action, code) => new V2Error(V2Code.internalError, `injected fault: ${code}`),
+};
+
 /** Serves one API 2.0 call on `/v2/index.php` (GET query or POST form), answering `{code, message, …}`. */
 export async function serveV2(
   state: EmulatorState,
@@ -49,12 +55,7 @@ export async function serveV2(
   }
 }
 
-async function runV2(
-  state: EmulatorState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: AbortSignal,
-): Promise<Record<string, unknown> | undefined> {
+async function runV2(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<CallAnswer> {
   const params = await paramsOf(req);
   const action = params.Action;
   if (action) state.countCall(action);
@@ -78,24 +79,12 @@ async function runV2(
 
   const key: QueueKey = { format: spec.format, subAppId: subAppIdOf(params) };
   const handles = spec.confirm ? msgHandlesOf(params, state.options.maxHandlesPerConfirm) : [];
-  const admission = await admit(state, action!, spec.confirm, signal);
-  if (signal.aborted) return undefined;
-  switch (admission.kind) {
-    case 'rate-limited':
-      throw new V2Error(V2Code.quotaExceeded, `${action} exceeds the frequency limit of ${state.options.maxQps} per second`);
-    case 'error':
-      throw new V2Error(V2Code.internalError, `injected fault: ${admission.code}`);
-    case 'hang':
-      await hang(res, state.options.hangMs, signal);
-      return undefined;
-    case 'lost-confirm':
-      return {};
-    case 'serve':
-      return spec.confirm ? confirm(state, key, handles) : pull(state, key, signal);
-  }
+  return runAdmitted(state, { action: action!, isConfirm: spec.confirm, res, signal }, REFUSALS, () =>
+    spec.confirm ? confirm(state, key, handles) : pull(state, key, signal),
+  );
 }
 
-async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): Promise<CallAnswer> {
   const { maxEventsPerPull, longPollMs, emptyAnswer } = state.options;
   const deliveries = await pullWithLongPoll(state.queues, key, maxEventsPerPull, longPollMs, signal);
   if (signal.aborted) return undefined;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { admit } from './admission';
+import { runAdmitted, type AdmissionRefusals, type CallAnswer } from './admitted-call';
 import { readBody } from '../http/read-body';
-import { hang, sendJson } from './http';
+import { sendJson } from './http';
 import { pullWithLongPoll } from './long-poll';
 import { EmptyAnswer } from './options';
 import type { QueueKey } from './queue';
@@ -29,6 +29,15 @@ class V3Error extends Error {
   }
 }
 
+const REFUSALS: AdmissionRefusals = {
+  rateLimited: (action, maxQps) =>
+    new V3Error(
+      'RequestLimitExceeded',
+      `Your requests to ${action} exceed the frequency limit of ${maxQps} per second. Please reduce the frequency of calls.`,
+    ),
+  injectedFault: (action, code) => new V3Error(code, `Injected fault: ${action} answers ${code}.`),
+};
+
 /** Serves one API 3.0 call (`POST /`), always HTTP 200 with `{"Response": …}` like the real API. */
 export async function serveV3(
   state: EmulatorState,
@@ -48,12 +57,7 @@ export async function serveV3(
 }
 
 /** The success payload, or `undefined` when nothing may be answered (hang, client gone). */
-async function runV3(
-  state: EmulatorState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: AbortSignal,
-): Promise<Record<string, unknown> | undefined> {
+async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<CallAnswer> {
   const action = req.headers['x-tc-action'];
   if (typeof action === 'string' && action !== '') state.countCall(action);
   const contentType = req.headers['content-type'] ?? '';
@@ -94,30 +98,15 @@ async function runV3(
   const params = parseParams(body, known);
   const key: QueueKey = { format: 'v3', subAppId: subAppIdOf(params) };
   const handles = action === 'ConfirmEvents' ? eventHandlesOf(params, state.options.maxHandlesPerConfirm) : [];
-  const admission = await admit(state, action, action === 'ConfirmEvents', signal);
-  if (signal.aborted) return undefined;
-  switch (admission.kind) {
-    case 'rate-limited':
-      throw new V3Error(
-        'RequestLimitExceeded',
-        `Your requests to ${action} exceed the frequency limit of ${state.options.maxQps} per second. Please reduce the frequency of calls.`,
-      );
-    case 'error':
-      throw new V3Error(admission.code, `Injected fault: ${action} answers ${admission.code}.`);
-    case 'hang':
-      await hang(res, state.options.hangMs, signal);
-      return undefined;
-    case 'lost-confirm':
-      return {};
-    case 'serve':
-      if (action === 'PullEvents') return pull(state, key, signal);
-      if (action === 'ConfirmEvents') return confirm(state, key, handles);
-      // The real count is approximate and about 3 minutes late; the emulator's is exact and current.
-      return { CountOfEventsToPull: state.queues.pendingCount(key) };
-  }
+  return runAdmitted(state, { action, isConfirm: action === 'ConfirmEvents', res, signal }, REFUSALS, () => {
+    if (action === 'PullEvents') return pull(state, key, signal);
+    if (action === 'ConfirmEvents') return confirm(state, key, handles);
+    // The real count is approximate and about 3 minutes late; the emulator's is exact and current.
+    return { CountOfEventsToPull: state.queues.pendingCount(key) };
+  });
 }
 
-async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+async function pull(state: EmulatorState, key: QueueKey, signal: AbortSignal): Promise<CallAnswer> {
   const { maxEventsPerPull, longPollMs, emptyAnswer } = state.options;
   const deliveries = await pullWithLongPoll(state.queues, key, maxEventsPerPull, longPollMs, signal);
   if (signal.aborted) return undefined;
