@@ -32,12 +32,6 @@ class V2Error extends Error {
   }
 }
 
-const REFUSALS: AdmissionRefusals = {
-  rateLimited: (action, maxQps) =>
-    new V2Error(V2Code.quotaExceeded, `${action} exceeds the frequency limit of ${maxQps} per second`),
-  injectedFault: (_action, code) => new V2Error(V2Code.internalError, `injected fault: ${code}`),
-};
-
 /** Serves one API 2.0 call on `/v2/index.php` (GET query or POST form), answering `{code, message, …}`. */
 export async function serveV2(
   state: EmulatorState,
@@ -54,6 +48,13 @@ export async function serveV2(
     sendJson(res, 200, { code: error.code, message: error.message });
   }
 }
+
+/** Admission's refusals in API 2.0's words: a code and a message, like the real API. */
+const REFUSALS: AdmissionRefusals = {
+  rateLimited: (action, maxQps) =>
+    new V2Error(V2Code.quotaExceeded, `${action} exceeds the frequency limit of ${maxQps} per second`),
+  injectedFault: (_action, code) => new V2Error(V2Code.internalError, `injected fault: ${code}`),
+};
 
 async function runV2(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<CallAnswer> {
   const params = await paramsOf(req);

@@ -29,15 +29,6 @@ class V3Error extends Error {
   }
 }
 
-const REFUSALS: AdmissionRefusals = {
-  rateLimited: (action, maxQps) =>
-    new V3Error(
-      'RequestLimitExceeded',
-      `Your requests to ${action} exceed the frequency limit of ${maxQps} per second. Please reduce the frequency of calls.`,
-    ),
-  injectedFault: (action, code) => new V3Error(code, `Injected fault: ${action} answers ${code}.`),
-};
-
 /** Serves one API 3.0 call (`POST /`), always HTTP 200 with `{"Response": …}` like the real API. */
 export async function serveV3(
   state: EmulatorState,
@@ -55,6 +46,16 @@ export async function serveV3(
     sendJson(res, 200, { Response: { Error: { Code: error.code, Message: error.message }, RequestId: requestId } });
   }
 }
+
+/** Admission's refusals in API 3.0's words: the real API's error codes and messages. */
+const REFUSALS: AdmissionRefusals = {
+  rateLimited: (action, maxQps) =>
+    new V3Error(
+      'RequestLimitExceeded',
+      `Your requests to ${action} exceed the frequency limit of ${maxQps} per second. Please reduce the frequency of calls.`,
+    ),
+  injectedFault: (action, code) => new V3Error(code, `Injected fault: ${action} answers ${code}.`),
+};
 
 /** The success payload, or `undefined` when nothing may be answered (hang, client gone). */
 async function runV3(state: EmulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<CallAnswer> {
