@@ -58,6 +58,11 @@ let receiver: WebhookReceiver;
 let bundles: CrashBundles;
 let callbackPort: number;
 let front: FunctionUrlFront;
+/** Processes still running, ended in afterAll should the test stop early. */
+const live = new Set<CliProcess>();
+/** The loops that replace processes go on while callbacks are pushed, and until everything has settled. */
+let pushing = true;
+let settled = false;
 
 beforeAll(async () => {
   server = await startPostgresServer();
@@ -78,6 +83,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  pushing = false;
+  settled = true;
+  for (const child of live) child.child.kill('SIGKILL');
   await sql?.close();
   await front?.close();
   await receiver?.close();
@@ -117,13 +125,13 @@ it(`stores ${EVENTS} events delivered by pull and by callback once each, and run
   const start = (role: Role, script: string, args: string[], roleEnv: Record<string, string>): CliProcess => {
     const child = runCli(script, args, { ...env, ...roleEnv, CRASH_ROLE: role, CRASH_KILL_RATE: String(KILL_RATES[role]) });
     processes[role].started++;
+    live.add(child);
     void child.closed.then((signal) => {
+      live.delete(child);
       if (signal === 'SIGKILL') processes[role].killed++;
     });
     return child;
   };
-  let pushing = true;
-  let settled = false;
 
   // The callback function: one instance behind the function URL, replaced as soon as it dies, until the last push.
   let callbackInstance: CliProcess | undefined;
@@ -137,7 +145,12 @@ it(`stores ${EVENTS} events delivered by pull and by callback once each, and run
       await callbackInstance.closed;
     }
   })();
-  await waitFor(() => callbackInstance?.stderr().includes('listening') === true, 'the callback instance');
+  await waitFor(() => callbackInstance?.stderr().includes('listening') === true, 'the callback instance').catch(
+    (error: unknown) => {
+      pushing = false;
+      throw new Error(`${(error as Error).message}: ${callbackInstance?.stderr()}`);
+    },
+  );
 
   // SCF's timer: two instances at a time (overlapping invocations), each replaced when it ends or dies.
   const summaries: Record<string, number>[] = [];
