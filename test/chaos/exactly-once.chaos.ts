@@ -18,7 +18,7 @@ import { drainChildKilledMidFlight, type KilledDrain } from '../helpers/chaos-ch
 import { startFaultyProxy, type FaultyProxy } from '../helpers/chaos-proxy';
 import { countingRuntime, newTally } from '../helpers/chaos-store';
 import { createDatabase, startPostgresServer, type PostgresServer } from '../helpers/postgres-server';
-import { v3EventBatch } from '../helpers/v3-event-factory';
+import { callbackForm, v3EventBatch } from '../helpers/v3-event-factory';
 
 /*
  * The reliability proof: 10,000 events through VOD's queue and 2,000 of them also through the
@@ -53,16 +53,6 @@ const PHASE_TWO_DEADLINE_MS = 200_000;
 const SIGN_KEY = 'ChaosSignKey';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  );
-}
 
 /** A logger that only counts lines by message (10⁴ events make many), keeping dead letters. */
 function countingLog() {
@@ -201,7 +191,7 @@ describe('exactly once under chaos', () => {
       const pushed = events
         .filter((_, i) => i % 5 === 0)
         .slice(0, CALLBACK_EVENTS)
-        .map((event) => withoutNulls(event) as Record<string, unknown>);
+        .map(callbackForm);
 
       // Act
       emulator.enqueue(events);

@@ -2,12 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = resolve(__dirname, '../..');
 
-/** The CLI as `npm run build` bundles it, written to a temporary directory instead of dist/. */
-export async function buildCli(): Promise<{ dir: string; cli: string }> {
+/**
+ * The CLI as `npm run build` bundles it, written to a temporary directory instead of dist/; its
+ * packages load through `NODE_PATH` (see `cleanEnv`).
+ */
+export async function buildCli(plugins: Plugin[] = []): Promise<{ dir: string; cli: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vod-events-cli-'));
   const cli = join(dir, 'cli.js');
   await build({
@@ -18,6 +21,7 @@ export async function buildCli(): Promise<{ dir: string; cli: string }> {
     target: 'node20',
     format: 'cjs',
     packages: 'external',
+    plugins,
     logLevel: 'silent',
   });
   return { dir, cli };
@@ -37,6 +41,8 @@ export interface CliProcess {
   stdout(): string;
   stderr(): string;
   exit: Promise<number | null>;
+  /** Once the process has exited and all it wrote has been read: the signal that ended it (`null` when it exited by itself). */
+  closed: Promise<NodeJS.Signals | null>;
 }
 
 export function runCli(cli: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): CliProcess {
@@ -46,7 +52,8 @@ export function runCli(cli: string, args: string[], env: Record<string, string>,
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+  const closed = new Promise<NodeJS.Signals | null>((done) => child.on('close', (_, signal) => done(signal)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exit, closed };
 }
 
 /** Runs a command to its end. */

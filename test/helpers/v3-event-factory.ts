@@ -869,6 +869,11 @@ export function httpForm(example: V3Example): Record<string, unknown> {
   return { EventType: example.eventType, [example.bodyField]: withoutNulls(example.body) };
 }
 
+/** A queued content (see `v3EventBatch`) as VOD's 3.0-format HTTP callback carries it: null members omitted at every depth. */
+export function callbackForm(content: Record<string, unknown>): Record<string, unknown> {
+  return withoutNulls(content) as Record<string, unknown>;
+}
+
 /**
  * `count` distinct v3 contents as `PullEvents` returns them, less the handle (what the emulator queues),
  * cycling through every event type; the same `seed` gives the same batch.

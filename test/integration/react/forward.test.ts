@@ -1,7 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config';
 import { silentLogger } from '../../../lib/log';
@@ -15,49 +12,21 @@ import { normalize } from '../../../lib/events/normalize';
 import { openPglite } from '../../../tools/embedded-store/pglite-client';
 import { procedureEvents, shiftedClock } from '../../helpers/handler-runs';
 import { createRunStore } from '../../../lib/react/run-store';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-
-/** The user's endpoint: verifies every delivery with the official `standardwebhooks` package. */
-function receiver(answer: () => number | 'hang') {
-  const verified: { id: string; type: string; data: unknown }[] = [];
-  const refused: string[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      try {
-        const payload = new Webhook(SECRET).verify(body, request.headers as Record<string, string>) as {
-          type: string;
-          data: unknown;
-        };
-        verified.push({ id: String(request.headers['webhook-id']), type: payload.type, data: payload.data });
-      } catch (error) {
-        refused.push((error as Error).message);
-      }
-      const status = answer();
-      if (status === 'hang') return;
-      response.writeHead(status).end('answer');
-    });
-  });
-  return { server, verified, refused };
-}
 
 describe('forwarding (FORWARD_URL)', () => {
   let sql: SqlClient;
   let status: number | 'hang' = 200;
-  const endpoint = receiver(() => status);
+  let endpoint: WebhookReceiver;
   let url: string;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => endpoint.server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/vod`;
+    endpoint = await startWebhookReceiver(SECRET, () => status);
+    url = endpoint.url;
   });
-  afterAll(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => (endpoint.server as Server).close(resolve));
-  });
+  afterAll(() => endpoint.close());
   beforeEach(async () => {
     sql = await openPglite('memory://');
     await migrate(sql);
