@@ -5,7 +5,7 @@ import { buildCli } from './cli-process';
 const root = resolve(__dirname, '../..');
 
 /** Resolves the import of handlers/ (by functions/*\/index.ts and the CLI) to `replacement` instead. */
-function swapHandlers(replacement: string): Plugin {
+export function swapHandlers(replacement: string): Plugin {
   const handlers = join(root, 'handlers');
   return {
     name: 'swap-handlers',
