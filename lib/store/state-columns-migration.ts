@@ -7,6 +7,11 @@
  * trigger's expressions are planned once per session. The guarantee is unchanged: every write,
  * a direct `UPDATE` of a column included, recomputes every column from `ranks`.
  *
+ * The GIN index on `vod_tasks.file_ids` stops using its pending list (`fastupdate`): with it, an
+ * insert is cheap until the list passes `gin_pending_list_limit` (4 MB), and then the one insert
+ * that crosses it merges the whole list — a callback answering in hundreds of milliseconds, every
+ * few ten thousand tasks. A task has one or two file ids, so a direct index insert costs little.
+ *
  * `DROP EXPRESSION IF EXISTS` keeps the columns' values and is a no-op when reapplied to a table
  * this migration already converted; a table migration 3 recreates (after someone dropped it) is
  * converted again.
@@ -45,4 +50,5 @@ ${columnsTrigger(
   NEW.message := NEW.ranks->'outcome'->'value'->>'message';
   NEW.progress := vod_state_number(NEW.ranks, 'progress');
   NEW.file_ids := vod_state_file_ids(NEW.ranks);`,
-)}`;
+)}
+ALTER INDEX vod_tasks_file_ids SET (fastupdate = off);`;

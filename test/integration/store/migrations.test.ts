@@ -79,6 +79,9 @@ describe.each(drivers)('schema migrations on $name', (driver) => {
       "SELECT attname FROM pg_attribute WHERE attrelid IN ('vod_files'::regclass, 'vod_tasks'::regclass) AND attgenerated <> ''",
     );
     expect(generated).toEqual([]);
+    expect(await sql.query("SELECT reloptions::text AS options FROM pg_class WHERE relname = 'vod_tasks_file_ids'")).toEqual([
+      { options: '{fastupdate=off}' },
+    ]);
     expect(await sql.query("SELECT lifecycle FROM vod_files WHERE file_id = 'f1'")).toEqual([{ lifecycle: 'uploaded' }]);
     expect(await sql.query("SELECT kind, array_to_json(file_ids)::text AS file_ids FROM vod_tasks WHERE task_id = 't1'")).toEqual(
       [{ kind: 'Procedure', file_ids: '["f1"]' }],
