@@ -75,9 +75,8 @@ const describe = (error: unknown): string =>
 
 /**
  * Runs due handler runs until none is due (with `newRuns`: until `stop`) or the budget is spent,
- * `concurrency` at a time; each
- * worker claims one run, executes it under its timeout and records the outcome, so a slow or
- * failing handler holds up one worker, never the others. Never rejects: a store failure stops
+ * `concurrency` at a time; each worker claims one run, executes it under its timeout and records
+ * the outcome, so a slow or failing handler holds up one worker, never the others. Never rejects: a store failure stops
  * the dispatch with `error` set, and the runs stay for the next dispatcher.
  */
 export async function dispatchRuns(deps: DispatchDeps, limits: DispatchLimits): Promise<DispatchResult> {
