@@ -3,16 +3,17 @@ import { createPullEventsHandler, type ScfContext } from '../../lib/app/pull-eve
 import { loadConfig } from '../../lib/config';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../tools/emulator';
 import { silentLogger } from '../../lib/log';
-import { createRuntime, type Runtime } from '../../lib/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../lib/runtime';
 import { createDatabase } from './postgres-server';
 
 export interface DrainHarness {
   emulator: RunningEmulator;
   databaseUrl: string;
-  /** A fresh runtime + handler per call, as a new SCF instance would build them. */
+  /** A fresh runtime + handler per call, as a new SCF instance would build them; `options` add handlers or a log. */
   invoke(
     env?: Record<string, string>,
     context?: ScfContext,
+    options?: RuntimeOptions,
   ): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
   /** Every runtime made so far, for queries and clean-up. */
   runtimes: Runtime[];
@@ -42,8 +43,8 @@ export async function startDrainHarness(
     emulator,
     databaseUrl,
     runtimes,
-    async invoke(env = {}, context = {}) {
-      const runtime = createRuntime(loadConfig(envFor(env)), { log: silentLogger });
+    async invoke(env = {}, context = {}, options = {}) {
+      const runtime = createRuntime(loadConfig(envFor(env)), { log: silentLogger, ...options });
       runtimes.push(runtime);
       return createPullEventsHandler(runtime)({ Type: 'Timer', TriggerName: 'test' }, context);
     },
