@@ -3,7 +3,9 @@
 // Modes:
 //   throughput <count>: stores <count> events through the store (with the outbox), then times
 //     dispatchRuns until every run succeeded;
-//   pull: one invocation of the pull-events handler (drain, then dispatch) over the emulator's queue;
+//   pull [startAt]: one invocation of the pull-events handler over the emulator's queue, at epoch ms
+//     startAt when given (so the bench can feed the queue during it); DRAIN_MODE=drain dispatches
+//     after the drain, DRAIN_MODE=follow during it too;
 //   callback <count>: <count> new events POSTed one after another to the callback handler, each
 //     answered after its runs (within CALLBACK_DISPATCH_MS).
 // Latency is each handler start minus its row's first_received_at (the store's receive time).
@@ -18,8 +20,9 @@ import { defineHandlers, type Handler } from '../lib/react/handler';
 import { createRuntime } from '../lib/runtime';
 import { v3EventBatch } from '../test/helpers/v3-event-factory';
 
-const [mode = '', countArg = '0'] = process.argv.slice(2);
-const count = Number(countArg);
+// throughput and callback: the number of events; pull: when to invoke (epoch ms; 0, at once).
+const [mode = '', numberArg = '0'] = process.argv.slice(2);
+const count = Number(numberArg);
 const handlerMs = Number(process.env.HANDLER_MS ?? '0');
 const started = new Map<string, number>();
 
@@ -64,6 +67,7 @@ async function throughput() {
 }
 
 async function pull() {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(numberArg) - Date.now())));
   const result = await createPullEventsHandler(runtime)({});
   return { stored: result.inserted, succeeded: result.runsSucceeded, latencies: await latencies() };
 }

@@ -6,6 +6,7 @@ import { jsonLineLogger, type Logger } from '../log';
 import { dispatchRuns } from '../react/dispatch';
 import type { HandlerMap } from '../react/handler';
 import { createRuntime, type Runtime } from '../runtime';
+import { dispatchDeps } from './dispatch-runs';
 
 /**
  * A new event's handlers may run until this long after the request arrived, and at most
@@ -15,7 +16,7 @@ export const CALLBACK_ANSWER_BY_MS = 2_500;
 
 /** Runs a new event's handler runs within the callback's small budget; whatever does not finish is left for the timer. */
 function runsOfNewEvent(runtime: Runtime): CallbackDeps['afterStore'] {
-  const { config, registry, clock, log } = runtime;
+  const { config, registry, clock } = runtime;
   if (config.callbackDispatchMs === 0 || registry.handlers.length === 0) return undefined;
   return async ({ id: eventId, eventType }, receivedAt) => {
     // No handler for this type: the outbox made no run, so there is nothing to claim (a claim is a round trip).
@@ -23,10 +24,12 @@ function runsOfNewEvent(runtime: Runtime): CallbackDeps['afterStore'] {
     const budgetMs = Math.min(config.callbackDispatchMs, receivedAt.getTime() + CALLBACK_ANSWER_BY_MS - clock.now());
     if (budgetMs <= 0) return;
     const store = await runtime.store();
-    await dispatchRuns(
-      { runs: store.runs, registry, clock, log, retry: { maxAttempts: config.runsMaxAttempts, baseMs: config.runsRetryBaseMs } },
-      { budgetMs, concurrency: config.dispatchConcurrency, eventIds: [eventId], cutToBudget: true },
-    );
+    await dispatchRuns(dispatchDeps(runtime, store.runs), {
+      budgetMs,
+      concurrency: config.dispatchConcurrency,
+      eventIds: [eventId],
+      cutToBudget: true,
+    });
   };
 }
 

@@ -1,4 +1,5 @@
-import { dispatchRuns, type DispatchResult } from '../react/dispatch';
+import { dispatchRuns, type DispatchDeps, type DispatchResult } from '../react/dispatch';
+import type { RunStore } from '../react/run-store';
 import type { Runtime } from '../runtime';
 import type { OpenedStore } from '../store/open-store';
 
@@ -13,7 +14,28 @@ export interface RunsSummary {
 }
 
 /** Room kept after dispatching for the backlog query and the summary line. */
-const AFTER_DISPATCH_MS = 1_500;
+export const AFTER_DISPATCH_MS = 1_500;
+
+/** What a dispatcher of this runtime needs, over `runs` (the store's, or a share of it). */
+export const dispatchDeps = (runtime: Runtime, runs: RunStore): DispatchDeps => ({
+  runs,
+  registry: runtime.registry,
+  clock: runtime.clock,
+  log: runtime.log,
+  retry: { maxAttempts: runtime.config.runsMaxAttempts, baseMs: runtime.config.runsRetryBaseMs },
+});
+
+/** The counts of runs dispatched earlier in the invocation (follow mode: during the drain) added to `summary`. */
+export function withEarlierRuns(summary: RunsSummary, earlier: DispatchResult): RunsSummary {
+  const dispatchError = summary.dispatchError ?? earlier.error;
+  return {
+    ...summary,
+    runsSucceeded: summary.runsSucceeded + earlier.runsSucceeded,
+    runsFailed: summary.runsFailed + earlier.runsFailed,
+    runsDead: summary.runsDead + earlier.runsDead,
+    ...(dispatchError === undefined ? {} : { dispatchError }),
+  };
+}
 
 /**
  * Runs due handler runs for up to `budgetMs` (nothing when it is too short), then reads the age
@@ -26,11 +48,12 @@ export async function dispatchDueRuns(
   budgetMs: number,
   eventIds?: readonly string[],
 ): Promise<RunsSummary> {
-  const { registry, clock, log, config } = runtime;
-  const result: DispatchResult = await dispatchRuns(
-    { runs: store.runs, registry, clock, log, retry: { maxAttempts: config.runsMaxAttempts, baseMs: config.runsRetryBaseMs } },
-    { budgetMs: Math.max(0, budgetMs - AFTER_DISPATCH_MS), concurrency: config.dispatchConcurrency, eventIds },
-  );
+  const { registry, clock, config } = runtime;
+  const result: DispatchResult = await dispatchRuns(dispatchDeps(runtime, store.runs), {
+    budgetMs: Math.max(0, budgetMs - AFTER_DISPATCH_MS),
+    concurrency: config.dispatchConcurrency,
+    eventIds,
+  });
   const oldestPendingAgeS =
     registry.handlers.length === 0
       ? 0

@@ -7,8 +7,10 @@ import { DrainError, StoreError } from '../errors';
 import type { Runtime } from '../runtime';
 import { createVodQueueClient } from '../vod/create-client';
 import { tokenBucket } from '../vod/rate-limiter';
-import { dispatchDueRuns, type RunsSummary } from './dispatch-runs';
+import { dispatchDueRuns, withEarlierRuns, type RunsSummary } from './dispatch-runs';
+import { dispatchWhileFollowing } from './dispatch-while-following';
 import { DEFAULT_REMAINING_MS } from '../drain/budget';
+import type { DispatchResult } from '../react/dispatch';
 
 /** What SCF hands a timer-triggered function; a manual invoke may send `{}`. */
 export interface ScfTimerEvent {
@@ -36,7 +38,8 @@ function invocationEnd(context: ScfContext | undefined, now: number): number | u
 
 /**
  * The timer function: drains the queue (DRAIN_MODE=follow: keeps long-polling until the pull
- * window ends) and resolves to its summary, logged as one JSON line.
+ * window ends), runs the due handler runs (after the drain; in follow mode from its start too)
+ * and resolves to its summary, logged as one JSON line.
  * Rejects when events could not be stored (none of them confirmed), VOD refused the credentials,
  * or no pull got through, so SCF marks the invocation failed and retries it. Every invocation
  * ends inside its SCF time limit: opening the store and the drain both run against the time
@@ -76,22 +79,40 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
           result: emptyResult('failed'),
         });
       }
-      const result = await drain(
-        { vod, store, clock, log, limiters },
-        {
-          mode: config.drainMode,
-          concurrency: config.drainConcurrency,
-          maxBatches: config.drainMaxBatches,
-          maxInflightBytes: config.drainMaxInflightBytes,
-          budgetMs,
-        },
-      );
+      // Follow mode: runs are dispatched while the window is open, on their own share of the pool
+      // (dispatch-while-following.ts). Drain mode: its drain takes seconds, so runs wait for it.
+      const following =
+        config.drainMode === 'follow' && runtime.registry.handlers.length > 0
+          ? dispatchWhileFollowing(
+              runtime,
+              store,
+              (endsAt ?? clock.now() + budgetMs + SAFETY_MARGIN_MS) - SUMMARY_MARGIN_MS - clock.now(),
+            )
+          : undefined;
+      let duringDrain: DispatchResult | undefined;
+      let result: DrainResult;
+      try {
+        result = await drain(
+          { vod, store: following?.store ?? store, clock, log, limiters },
+          {
+            mode: config.drainMode,
+            concurrency: config.drainConcurrency,
+            maxBatches: config.drainMaxBatches,
+            maxInflightBytes: config.drainMaxInflightBytes,
+            budgetMs,
+          },
+        );
+      } finally {
+        // Nothing may run on after the function answers: SCF freezes the instance.
+        duringDrain = await following?.finish();
+      }
       // After the drain: its stores and confirms are done, so handler runs never delay a confirm.
-      const runs = await dispatchDueRuns(
+      const after = await dispatchDueRuns(
         runtime,
         store,
         (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now(),
       );
+      const runs = duringDrain === undefined ? after : withEarlierRuns(after, duringDrain);
       log.log('info', 'pull-events finished', { ...base, ...result, ...runs });
       return { ...result, ...runs, api: config.vodApi, trigger };
     } catch (error) {

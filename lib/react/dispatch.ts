@@ -6,6 +6,7 @@ import type { HandlerInput } from './handler';
 import type { HandlerRegistry, RegisteredHandler } from './registry';
 import { nextAttemptAt, type RetrySchedule } from './retry-schedule';
 import type { RunStore } from './run-store';
+import type { RunsBell } from './runs-bell';
 import type { ClaimedRun } from './runs-store';
 
 /** A lease outlasts its attempt's timeout by this much: the time to record the outcome. */
@@ -35,6 +36,13 @@ export interface DispatchLimits {
    * uncounted and due at once, for the timer to finish. For the callback, whose budget is short.
    */
   cutToBudget?: boolean;
+  /**
+   * Workers that find no due run wait for this bell and look again, instead of returning: follow
+   * mode, where new runs keep being stored while the pull window is open. They return at `stop`.
+   */
+  newRuns?: RunsBell;
+  /** No run is claimed once this aborts; runs already started finish. */
+  stop?: AbortSignal;
 }
 
 export interface DispatchResult {
@@ -66,9 +74,9 @@ const describe = (error: unknown): string =>
   (error instanceof Error ? `${error.name}: ${error.message}` : `non-error thrown: ${String(error)}`).slice(0, ERROR_CHARS);
 
 /**
- * Runs due handler runs until none is due or the budget is spent, `concurrency` at a time; each
- * worker claims one run, executes it under its timeout and records the outcome, so a slow or
- * failing handler holds up one worker, never the others. Never rejects: a store failure stops
+ * Runs due handler runs until none is due (with `newRuns`: until `stop`) or the budget is spent,
+ * `concurrency` at a time; each worker claims one run, executes it under its timeout and records
+ * the outcome, so a slow or failing handler holds up one worker, never the others. Never rejects: a store failure stops
  * the dispatch with `error` set, and the runs stay for the next dispatcher.
  */
 export async function dispatchRuns(deps: DispatchDeps, limits: DispatchLimits): Promise<DispatchResult> {
@@ -141,15 +149,18 @@ export async function dispatchRuns(deps: DispatchDeps, limits: DispatchLimits): 
     for (;;) {
       const left = endsAt - clock.now();
       const eligible = registry.handlers.filter((handler) => (limits.cutToBudget ? left > 0 : handler.timeoutMs <= left));
-      if (eligible.length === 0 || result.error !== undefined) return;
+      if (eligible.length === 0 || result.error !== undefined || limits.stop?.aborted) return;
+      // Taken before the claim: runs stored while it is on its way ring the bell, and are not missed.
+      const ticket = limits.newRuns?.ticket() ?? 0;
       const run = await runs.claim({
         now: new Date(clock.now()),
         handlers: eligible.map((handler) => ({ name: handler.name, leaseMs: handler.timeoutMs + LEASE_MARGIN_MS })),
         eventIds: limits.eventIds,
         leaseToken: randomUUID(),
       });
-      if (!run) return;
-      await execute(run, registry.byName(run.handler)!);
+      if (run) await execute(run, registry.byName(run.handler)!);
+      else if (limits.newRuns === undefined) return;
+      else await limits.newRuns.wait(ticket, AbortSignal.any([clock.timeout(left), ...(limits.stop ? [limits.stop] : [])]));
     }
   }
 

@@ -13,7 +13,7 @@ export interface StoreLocation {
   pgliteDir: string;
   /** PostgreSQL only (PGlite runs in-process and is never stuck behind another session). */
   statementTimeoutMs?: number;
-  /** The drain's loops each store through their own connection (the pool is at least 2). */
+  /** The drain's loops each store through their own connection (see `poolSize`). */
   drainConcurrency?: number;
   /** Opens the embedded store in `pgliteDir` when there is no `databaseUrl`; only local tools have one. */
   openEmbedded?: OpenEmbedded;
@@ -29,12 +29,27 @@ export interface StoreLocation {
  */
 export type OpenEmbedded = (dir: string) => Promise<SqlClient>;
 
+/**
+ * Connections of the pool kept for handler-run statements while a follow-mode drain runs (its
+ * dispatch is limited to this many statements at once, lib/react/limit-statements.ts). Each drain
+ * loop sends its store statements one after another, so with one connection per loop plus these,
+ * no store statement waits behind a claim: the driver queues (or pipelines) a statement only when
+ * every connection is busy. (PGlite, local runs only, is one connection whatever this says.) A share of the pool rather than waiting for idle moments: the
+ * drain's stores come whenever VOD answers, so there is no moment to know is idle, and a claim
+ * that started just before a store would still delay it. Connections open on first use, so the
+ * extra one costs nothing where nothing dispatches during a drain.
+ */
+export const RUNS_CONNECTIONS_WHILE_DRAINING = 1;
+
+/** One connection per drain loop plus the handler runs' share; never fewer than the driver's default of 2. */
+const poolSize = (drainConcurrency: number) => Math.max(2, drainConcurrency + RUNS_CONNECTIONS_WHILE_DRAINING);
+
 /** The driver for a location: PostgreSQL when a URL is given, else the embedded store, where the caller has one. */
 export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
   if (location.databaseUrl) {
     return openPostgres(location.databaseUrl, {
       statementTimeoutMs: location.statementTimeoutMs,
-      max: Math.max(2, location.drainConcurrency ?? 0),
+      max: poolSize(location.drainConcurrency ?? 0),
     });
   }
   if (!location.openEmbedded) throw databaseUrlRequired();

@@ -9,14 +9,11 @@ import { createDatabase } from './postgres-server';
 export interface DrainHarness {
   emulator: RunningEmulator;
   databaseUrl: string;
-  /**
-   * A fresh runtime + handler per call, as a new SCF instance would build them; silent unless
-   * `options` brings a logger (and a clock, handlers).
-   */
+  /** A fresh runtime + handler per call, as a new SCF instance would build them; `options` add handlers or a log. */
   invoke(
     env?: Record<string, string>,
     context?: ScfContext,
-    options?: Pick<RuntimeOptions, 'log' | 'clock' | 'handlers'>,
+    options?: RuntimeOptions,
   ): Promise<Awaited<ReturnType<ReturnType<typeof createPullEventsHandler>>>>;
   /** Every runtime made so far, for queries and clean-up. */
   runtimes: Runtime[];
