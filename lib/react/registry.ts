@@ -1,3 +1,4 @@
+import { FORWARD_HANDLER } from './forward';
 import type { Handler, HandlerMap } from './handler';
 
 /** Matches every event type (`'*'` in `handlers/index.ts`, an unset `FORWARD_TYPES`). */
@@ -38,6 +39,10 @@ function checked(eventType: string, handler: unknown, index: number): Handler<un
     throw new HandlerDefinitionError(
       `${where}.name must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(candidate.name)}`,
     );
+  }
+  // Refused at build time, not only when FORWARD_URL is set: a deploy that later sets it would fail every invocation.
+  if (candidate.name === FORWARD_HANDLER) {
+    throw new HandlerDefinitionError(`${where}.name '${FORWARD_HANDLER}' is reserved for the built-in forwarding (FORWARD_URL)`);
   }
   if (typeof candidate.run !== 'function') throw new HandlerDefinitionError(`${where} (${candidate.name}) has no run() function`);
   if (candidate.orderBy !== undefined && candidate.orderBy !== 'file') {
