@@ -42,17 +42,11 @@ export function withEarlierRuns(summary: RunsSummary, earlier: DispatchResult): 
  * of the oldest unfinished run. Never rejects: the events are stored and confirmed by now, and a
  * dispatch that fails leaves its runs for the next invocation.
  */
-export async function dispatchDueRuns(
-  runtime: Runtime,
-  store: OpenedStore,
-  budgetMs: number,
-  eventIds?: readonly string[],
-): Promise<RunsSummary> {
+export async function dispatchDueRuns(runtime: Runtime, store: OpenedStore, budgetMs: number): Promise<RunsSummary> {
   const { registry, clock, config } = runtime;
   const result: DispatchResult = await dispatchRuns(dispatchDeps(runtime, store.runs), {
     budgetMs: Math.max(0, budgetMs - AFTER_DISPATCH_MS),
     concurrency: config.dispatchConcurrency,
-    eventIds,
   });
   const oldestPendingAgeS =
     registry.handlers.length === 0

@@ -16,11 +16,15 @@ describe('callback when the store stalls', () => {
     const log = captureLog();
     // Another session holds the table, as a stuck failover would: the upsert cannot finish.
     const blocker = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const held = blocker.begin(async (tx) => {
       await tx`LOCK TABLE vod_events IN ACCESS EXCLUSIVE MODE`;
+      locked();
       await sleep(1500);
     });
-    await sleep(100);
+    // Not a fixed pause: on a loaded machine the lock could come after the callback's statement.
+    await lockTaken;
     const body = Buffer.from(JSON.stringify(seeds.pullComplete003Callback));
     const result = await handleCallback(
       { method: 'POST', path: '/vod/callback', headers: { 'content-type': 'application/json' }, body },
