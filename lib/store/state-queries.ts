@@ -71,11 +71,19 @@ export function listFiles(sql: SqlClient, filter: FilesFilter): Promise<FileStat
   return guarded('listing files', async () => parsed<FileState>(await sql.query(FILES_SQL, params)));
 }
 
-export async function fileReport(sql: SqlClient, fileId: string): Promise<FileReport> {
+/** One file's `vod_files` row; `null` when it has none. */
+export function fileRow(sql: SqlClient, fileId: string): Promise<FileState | null> {
   return guarded(`reading file ${fileId}`, async () => {
     const [file] = parsed<FileState>(
       await sql.query(`SELECT ${FILE_JSON} AS row FROM vod_files AS f WHERE f.file_id = $1`, [fileId]),
     );
+    return file ?? null;
+  });
+}
+
+export async function fileReport(sql: SqlClient, fileId: string): Promise<FileReport> {
+  const file = await fileRow(sql, fileId);
+  return guarded(`reading file ${fileId}`, async () => {
     const tasks = parsed<TaskState>(
       await sql.query(
         `SELECT ${TASK_JSON} AS row FROM vod_tasks AS t WHERE t.file_ids @> ARRAY[$1::text] ORDER BY t.first_event_at, t.task_id`,
@@ -88,7 +96,7 @@ export async function fileReport(sql: SqlClient, fileId: string): Promise<FileRe
        ORDER BY e.first_received_at, e.id`,
       [fileId],
     );
-    return { file: file ?? null, tasks, events: rows.map((row) => storedEventOf(row)) };
+    return { file, tasks, events: rows.map((row) => storedEventOf(row)) };
   });
 }
 
