@@ -69,6 +69,18 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
     const trigger = event?.TriggerName ?? null;
     const base = { api: config.vodApi, trigger, requestId: context?.request_id };
     const endsAt = invocationEnd(context, clock.now());
+    // Handler-run statements carry no deadline of their own, so a PostgreSQL that stops answering
+    // would hold dispatching (and the summary line, and the rejection SCF must see) until SCF kills
+    // the invocation: dispatching is cut off where the summary's margin begins.
+    const byDispatchEnd = <T>(work: Promise<T>, cut: (reason: string) => T): Promise<T> =>
+      endsAt === undefined
+        ? work
+        : cutOff(
+            work,
+            clock.timeout(endsAt - SUMMARY_MARGIN_MS - clock.now()),
+            () =>
+              new StoreError('handler runs did not finish before the invocation ends (is PostgreSQL answering?)', 'unavailable'),
+          ).catch((error: unknown) => cut((error as Error).message));
     try {
       const vod = createVodQueueClient({ ...config, credentials: credentials() }, clock);
       const store = await openStore(endsAt);
@@ -104,13 +116,20 @@ export function createPullEventsHandler(runtime: Runtime, credentials: () => Cre
         );
       } finally {
         // Nothing may run on after the function answers: SCF freezes the instance.
-        duringDrain = await following?.finish();
+        duringDrain =
+          following &&
+          (await byDispatchEnd(following.finish(), (error) => ({
+            runsSucceeded: 0,
+            runsFailed: 0,
+            runsDead: 0,
+            runsReleased: 0,
+            error,
+          })));
       }
       // After the drain: its stores and confirms are done, so handler runs never delay a confirm.
-      const after = await dispatchDueRuns(
-        runtime,
-        store,
-        (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now(),
+      const after = await byDispatchEnd(
+        dispatchDueRuns(runtime, store, (endsAt ?? clock.now() + DEFAULT_REMAINING_MS) - SUMMARY_MARGIN_MS - clock.now()),
+        (dispatchError) => ({ runsSucceeded: 0, runsFailed: 0, runsDead: 0, oldestPendingAgeS: -1, dispatchError }),
       );
       const runs = duringDrain === undefined ? after : withEarlierRuns(after, duringDrain);
       log.log('info', 'pull-events finished', { ...base, ...result, ...runs });

@@ -1,5 +1,3 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { handleCallback, type CallbackDeps } from '../../lib/callback/handle';
@@ -9,37 +7,7 @@ import { createRuntime, type Runtime } from '../../lib/runtime';
 import { openPostgres } from '../../lib/store/postgres-client';
 import { callbackRequest, captureLog, SIGN_KEY, signed } from '../helpers/callback-requests';
 import { createDatabase } from '../helpers/postgres-server';
-
-/** A TCP hop to PostgreSQL whose open connections can be frozen: they stay open and answer nothing, as across a partition. */
-async function freezableHop(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
-  const all = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = createConnection(Number(target.port), target.hostname);
-    all.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    freeze() {
-      // Nothing read, nothing written, nothing closed: every socket open now hangs.
-      for (const socket of all) {
-        socket.unpipe();
-        socket.pause();
-      }
-    },
-    close: () => {
-      for (const socket of all) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { freezableHop } from '../helpers/freezable-hop';
 
 const runtimes: Runtime[] = [];
 afterAll(async () => {
