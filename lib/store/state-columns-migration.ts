@@ -12,6 +12,9 @@
  * that crosses it merges the whole list — a callback answering in hundreds of milliseconds, every
  * few ten thousand tasks. A task has one or two file ids, so a direct index insert costs little.
  *
+ * `DROP EXPRESSION` exists from PostgreSQL 13 on: an older server is refused with one line naming
+ * the version (PostgreSQL 12 has been out of support since November 2024).
+ *
  * `DROP EXPRESSION IF EXISTS` keeps the columns' values and is a no-op when reapplied to a table
  * this migration already converted; a table migration 3 recreates (after someone dropped it) is
  * converted again.
@@ -27,6 +30,7 @@ DROP TRIGGER IF EXISTS ${table}_columns ON ${table};
 CREATE TRIGGER ${table}_columns BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_columns();`;
 
 export const STATE_COLUMNS_MIGRATION_SQL = `
+DO $v$ BEGIN IF current_setting('server_version_num')::int < 130000 THEN RAISE EXCEPTION 'vod-events needs PostgreSQL 13 or later (this server is %)', current_setting('server_version'); END IF; END $v$;
 ${dropExpressions('vod_files', ['lifecycle', 'name', 'media_url', 'cover_url', 'duration', 'size', 'outputs', 'review_suggestion', 'session_context', 'source_context'])};
 ${columnsTrigger(
   'vod_files',
