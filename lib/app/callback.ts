@@ -5,6 +5,7 @@ import { callbackSignKeysFrom, DEFAULTS, loadConfig } from '../config';
 import { jsonLineLogger, type Logger } from '../log';
 import { dispatchRuns } from '../react/dispatch';
 import type { HandlerMap } from '../react/handler';
+import { ANY_TYPE } from '../react/registry';
 import { createRuntime, type Runtime } from '../runtime';
 import { dispatchDeps } from './dispatch-runs';
 
@@ -19,14 +20,18 @@ function runsOfNewEvent(runtime: Runtime): CallbackDeps['afterStore'] {
   const { config, registry, clock } = runtime;
   if (config.callbackDispatchMs === 0 || registry.handlers.length === 0) return undefined;
   return async ({ id: eventId, eventType }, receivedAt) => {
-    // No handler for this type: the outbox made no run, so there is nothing to claim (a claim is a round trip).
-    if (!registry.handles(eventType)) return;
+    // One worker per run the outbox made, and none when it made none: each claim is a round trip,
+    // and a worker with nothing to claim would only open another connection to miss.
+    const runs = registry.handlers.filter(
+      ({ eventTypes }) => eventTypes.includes(ANY_TYPE) || eventTypes.includes(eventType),
+    ).length;
+    if (runs === 0) return;
     const budgetMs = Math.min(config.callbackDispatchMs, receivedAt.getTime() + CALLBACK_ANSWER_BY_MS - clock.now());
     if (budgetMs <= 0) return;
     const store = await runtime.store();
     await dispatchRuns(dispatchDeps(runtime, store.runs), {
       budgetMs,
-      concurrency: config.dispatchConcurrency,
+      concurrency: Math.min(config.dispatchConcurrency, runs),
       eventIds: [eventId],
       cutToBudget: true,
     });
