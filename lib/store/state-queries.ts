@@ -165,7 +165,10 @@ export function rebuildState(sql: SqlClient): Promise<RebuildResult> {
       let events = await foldEvents(tx, SCAN_SQL);
       await tx.query('LOCK TABLE vod_events, vod_files, vod_tasks IN EXCLUSIVE MODE');
       events += await foldEvents(tx, MISSED_SQL);
-      await tx.query('TRUNCATE vod_files, vod_tasks');
+      // DELETE, not TRUNCATE: TRUNCATE takes an ACCESS EXCLUSIVE lock until commit, which would stop
+      // readers (`files`, a handler's file(), the app's own SELECTs); DELETE leaves them their snapshot.
+      await tx.query('DELETE FROM vod_files');
+      await tx.query('DELETE FROM vod_tasks');
       const columns = 'ranks, event_ids, first_event_at, last_event_at';
       const [files] = await tx.query<{ n: number }>(
         `WITH copied AS (INSERT INTO vod_files (file_id, ${columns}) SELECT file_id, ${columns} FROM vod_files_rebuild RETURNING 1) SELECT count(*)::int AS n FROM copied`,

@@ -137,8 +137,13 @@ describe('schema migrations racing on PostgreSQL', () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     await holding;
-    await migrate(sql); // Would wait until the test's timeout if it took either lock.
-    release();
+    try {
+      // It would wait as long as the other session holds either lock.
+      const waited = new Promise((resolve) => setTimeout(() => resolve('blocked behind a lock'), 5_000));
+      expect(await Promise.race([migrate(sql).then(() => 'done'), waited])).toBe('done');
+    } finally {
+      release();
+    }
     await done;
     await holder.end();
     await sql.close();
