@@ -48,9 +48,3 @@ export function parseObject(body: Uint8Array, contentType?: string): ParsedEvent
     ? { ok: true, content: value }
     : { ok: false, reason: `expected a JSON object (a VOD event), got ${kind(value)}` };
 }
-
-/** Raw bytes → VOD event: `parseObject`, then `asVodEvent`. */
-export function parseEvent(body: Uint8Array, contentType?: string): ParsedEvent {
-  const parsed = parseObject(body, contentType);
-  return parsed.ok ? asVodEvent(parsed.content) : parsed;
-}

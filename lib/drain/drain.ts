@@ -108,7 +108,8 @@ export async function drain(deps: DrainDeps, limits: DrainLimits): Promise<Drain
     limits: { mode: 'drain', maxInflightBytes: DEFAULT_MAX_INFLIGHT_BYTES, handleMaxAgeMs: HANDLE_MAX_AGE_MS, ...limits },
     deadlines: drainDeadlines(deps.clock, limits.budgetMs, limits.handleMaxAgeMs),
     gate: byteGate(limits.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES),
-    idle: idleLoops(limits.concurrency, limits.idleLoops ?? 1),
+    // At least one loop keeps polling, or nobody would pull until the window ends.
+    idle: idleLoops(limits.concurrency, Math.max(1, limits.idleLoops ?? 1)),
     stop: new AbortController(),
     drained: false,
     reasons: [],

@@ -1,9 +1,8 @@
 import type { NormalizedEvent } from '../events/types';
 import { fileState, projectEvents, type FileState } from '../state';
 import type { SqlClient } from '../store/sql-client';
-import { eventColumns, storedEventOf, type EventRow } from '../store/queries';
+import { eventColumns, firstArrivalOf, type EventRow } from '../store/queries';
 import { fileRow } from '../store/state-queries';
-import { parseJson } from '../events/lossless-json';
 
 /**
  * The current state of one file: its `vod_files` row, merged in the statement that stored its
@@ -17,7 +16,7 @@ export async function readFileState(sql: SqlClient, fileId: string): Promise<Fil
 async function projectedFileState(sql: SqlClient, fileId: string): Promise<FileState | null> {
   const rows = await sql.query<EventRow>(`SELECT ${eventColumns('e')} FROM vod_events AS e WHERE e.file_id = $1`, [fileId]);
   const events = rows.map((row) => {
-    const { firstReceivedAt, lastReceivedAt: _last, deliveryCount: _count, ...event } = storedEventOf(row, parseJson);
+    const { firstReceivedAt, ...event } = firstArrivalOf(row);
     return { event: event satisfies NormalizedEvent, firstReceivedAt };
   });
   const facts = projectEvents(events).files.get(fileId);

@@ -1,7 +1,6 @@
 import type { SqlClient } from '../store/sql-client';
 import type { HandledEvent } from './handler';
-import { eventColumns, storedEventOf, type EventRow } from '../store/queries';
-import { parseJson } from '../events/lossless-json';
+import { eventColumns, firstArrivalOf, type EventRow } from '../store/queries';
 
 export const RunStatus = {
   pending: 'pending',
@@ -74,8 +73,7 @@ export async function claimRun(sql: SqlClient, request: ClaimRequest): Promise<C
     request.leaseToken,
   ]);
   if (!row) return undefined;
-  // A handler sees the event as it first arrived: the delivery count and last arrival keep changing.
-  const { payload, lastReceivedAt: _last, deliveryCount: _count, ...handled } = storedEventOf(row, parseJson);
+  const { payload, ...handled } = firstArrivalOf(row);
   return {
     eventId: row.id,
     handler: row.handler,

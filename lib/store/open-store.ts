@@ -45,7 +45,7 @@ export const RUNS_CONNECTIONS_WHILE_DRAINING = 1;
 const poolSize = (drainConcurrency: number) => Math.max(2, drainConcurrency + RUNS_CONNECTIONS_WHILE_DRAINING);
 
 /** The driver for a location: PostgreSQL when a URL is given, else the embedded store, where the caller has one. */
-export async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
+async function openSqlClient(location: StoreLocation): Promise<SqlClient> {
   if (location.databaseUrl) {
     return openPostgres(location.databaseUrl, {
       statementTimeoutMs: location.statementTimeoutMs,

@@ -1,3 +1,4 @@
+import { parseJson } from '../events/lossless-json';
 import type { ApiFormat, NormalizedEvent, Source } from '../events/types';
 import type { SqlClient } from './sql-client';
 import { toStoreError } from './store-errors';
@@ -98,6 +99,15 @@ export function storedEventOf(row: EventRow, parsePayload: (text: string) => unk
     deliveryCount: row.delivery_count,
     payload: parsePayload(row.payload),
   };
+}
+
+/**
+ * A row as code that acts on the event sees it: as it first arrived (the delivery count and the
+ * last arrival keep changing), its payload parsed losslessly.
+ */
+export function firstArrivalOf(row: EventRow): NormalizedEvent & { firstReceivedAt: Date } {
+  const { lastReceivedAt: _last, deliveryCount: _count, ...event } = storedEventOf(row, parseJson);
+  return event;
 }
 
 /**
